@@ -1,0 +1,71 @@
+# openvz.cloud - every target does its own set-up on a fresh Debian machine (as root).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+SANITY_VENV := .venv-sanity
+BIN := $(VENV)/bin
+LAB_DIR ?= build/lab
+LAB_HOSTS ?= 2
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
+export ANSIBLE_HOST_KEY_CHECKING := False
+
+.PHONY: help deps venv sanity-venv collection-link unit compat sanity lint integration test \
+        lab lab-down demo bench clean
+
+help:
+	@echo "make test   - everything CI runs: py3.6 compat, unit + emulator tests, sanity, lint, integration"
+	@echo "make demo   - bring up the lab hosts and run the demo playbooks against them"
+	@echo "make lab / make lab-down - lab hypervisor hosts (LAB_HOSTS=$(LAB_HOSTS), LAB_DIR=$(LAB_DIR))"
+	@echo "make bench  - benchmarks (prints a table with ratios)"
+
+deps:
+	./scripts/install-debian-deps.sh
+
+$(BIN)/.installed: requirements/test.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements/test.txt
+	touch $@
+
+$(SANITY_VENV)/bin/.installed: requirements/sanity.txt
+	test -x $(SANITY_VENV)/bin/python || $(PYTHON) -m venv $(SANITY_VENV)
+	$(SANITY_VENV)/bin/pip install -q -r requirements/sanity.txt
+	touch $@
+
+venv: $(BIN)/.installed
+sanity-venv: $(SANITY_VENV)/bin/.installed
+
+collection-link: venv
+	$(BIN)/python -c 'import sys; sys.path.insert(0, "tests"); from collection_path import ensure_collection_link; ensure_collection_link()'
+
+# Modules and module_utils run on the hosts' Python (3.6 on CentOS 7 based OpenVZ 7).
+compat: venv
+	$(BIN)/vermin --no-tips --violations --target=3.6- plugins/modules plugins/module_utils
+
+unit: deps venv collection-link
+	$(BIN)/python -m pytest -q tests/unit tests/emulator/tests
+
+sanity: deps sanity-venv
+	./scripts/sanity.sh
+
+lint: venv collection-link
+	$(BIN)/ansible-lint --profile production --offline playbooks roles
+
+integration: deps venv collection-link
+	$(BIN)/python -m pytest -q tests/integration
+
+test: compat unit sanity lint integration
+
+lab: deps venv collection-link
+	$(BIN)/python tests/lab/labctl.py up --hosts $(LAB_HOSTS) --dir $(LAB_DIR)
+
+lab-down: venv
+	$(BIN)/python tests/lab/labctl.py down --dir $(LAB_DIR)
+
+demo: lab
+	./scripts/demo.sh $(LAB_DIR)
+
+bench: deps venv collection-link
+	$(BIN)/python benchmarks/run.py
+
+clean: lab-down
+	rm -rf build
