@@ -42,7 +42,7 @@ compat: venv
 	$(BIN)/vermin --no-tips --violations --target=3.6- plugins/modules plugins/module_utils
 
 unit: deps venv collection-link
-	$(BIN)/python -m pytest -q tests/unit tests/emulator/tests
+	$(BIN)/python -m pytest -q tests/unit tests/emulator/tests tests/packaging
 
 sanity: deps sanity-venv
 	./scripts/sanity.sh
