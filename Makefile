@@ -20,6 +20,7 @@ help:
 
 deps:
 	./scripts/install-debian-deps.sh
+	./scripts/install-vm-deps.sh
 
 $(BIN)/.installed: requirements/test.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,7 +52,7 @@ lint: venv collection-link
 	$(BIN)/ansible-lint --profile production --offline playbooks roles
 
 integration: deps venv collection-link
-	$(BIN)/python -m pytest -q tests/integration
+	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q tests/integration
 
 test: compat unit sanity lint integration
 
