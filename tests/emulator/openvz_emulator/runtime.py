@@ -120,7 +120,7 @@ class NetnsRuntime(NullRuntime):
             if start_time is None:
                 raise RuntimeEffectError("Init of container %s exited right after starting "
                                          "(see %s)" % (ctid, self._log_file(ctid)))
-            _write_atomically(self._pid_file(ctid), "%d %d\n" % (pid, start_time))
+            _write_atomically(self._pid_file(ctid), "%s %s\n" % (pid, start_time))
         except BaseException:
             self._cleanup_quietly(ctid)
             raise
@@ -306,7 +306,7 @@ def _run(argv, what):
     """Run argv quietly; return stdout as text, or raise with what + stderr."""
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE)
+                              stderr=subprocess.PIPE, check=False)
     except OSError as exc:
         raise RuntimeEffectError("%s: cannot execute %s: %s" % (what, argv[0], exc.strerror))
     if proc.returncode != 0:
@@ -358,7 +358,7 @@ def _mac_args(mac, what):
 
 def _link_exists(ip, name):
     return subprocess.run([ip, "link", "show", "dev", name], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode == 0
+                          stderr=subprocess.DEVNULL, check=False).returncode == 0
 
 
 def _proc_stat_fields(pid):
@@ -401,7 +401,7 @@ def _read_line(fd, timeout):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        readable, _, _ = select.select([fd], [], [], remaining)
+        readable = select.select([fd], [], [], remaining)[0]
         if not readable:
             break
         chunk = os.read(fd, 4096)
@@ -496,7 +496,7 @@ def _mount_container_filesystems(root):
 def _reap_children(signum, frame):
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid = os.waitpid(-1, os.WNOHANG)[0]
         except ChildProcessError:
             return
         if pid == 0:

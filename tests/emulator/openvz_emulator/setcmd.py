@@ -39,7 +39,7 @@ class SetCommand(object):
         return action
 
     def set_prechecks(self, ct, req, options):
-        names = [name for name, _ in options]
+        names = [name for name, _value in options]
         if req.reset_ub and len(names) > 1:
             self.fail("syntax", "reset_ub_exclusive")
         if req.offline_resize and req.diskspace is None:

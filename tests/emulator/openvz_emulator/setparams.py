@@ -141,7 +141,7 @@ SET_LONGOPTS = dict([(name, True) for name in ARG_OPTIONS] + [(name, False) for 
 
 def canonical_ip(text):
     """Canonical 'addr[/prefix]'; None for the ignored 0.0.0.0 / ::."""
-    address, _, prefix = text.partition("/")
+    address, _slash, prefix = text.partition("/")
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
@@ -364,7 +364,7 @@ def merged_ip_list(old_value, req):
 def merged_capabilities(old_value, req):
     states = {}
     for token in (old_value or "").split():
-        name, _, state = token.partition(":")
+        name, _colon, state = token.partition(":")
         if name.upper() in CAPABILITIES and state in ("on", "off"):
             states[name.upper()] = state
     states.update(req.capabilities)
@@ -374,7 +374,7 @@ def merged_capabilities(old_value, req):
 def merged_features(old_value, req):
     states = {}
     for token in (old_value or "").replace(",", " ").split():
-        name, _, state = token.partition(":")
+        name, _colon, state = token.partition(":")
         if name.lower() in FEATURES and state in ("on", "off"):
             states[name.lower()] = state
     states.update(req.features)

@@ -5,7 +5,7 @@ import shutil
 import sys
 import time
 import uuid
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 from .config import write_file_atomic
 from .errors import Exit
@@ -188,7 +188,7 @@ def _list_command(vzctl, ct, args):
             only = normalize_id(value)
         elif name in ("L", "list"):
             def print_fields():
-                for field, head, _ in LIST_FIELDS:
+                for field, head, _width in LIST_FIELDS:
                     sys.stdout.write("%-12s %s\n" % (field, head))
                 return 0
             return print_fields
@@ -211,13 +211,13 @@ def _list(vzctl, ct, columns, header, only):
         vzctl.fail("snapshot_list", "snapshot_not_found", only)
     lines = []
     if header:
-        lines.append(" ".join("%*s" % (width, head) for _, head, width in columns))
+        lines.append(" ".join("%*s" % (width, head) for _field, head, width in columns))
     for item in items:
         values = {"parent_uuid": item["parent"], "current": "*" if item["current"] else "",
                   "uuid": item["guid"], "date": item["date"], "name": item["name"],
                   "desc": item["desc"], "device": "", "target": ""}
         cells = []
-        for index, (field, _, width) in enumerate(columns):
+        for index, (field, _head, width) in enumerate(columns):
             last = index == len(columns) - 1
             cells.append(values[field] if last else "%*s" % (width, values[field]))
         lines.append(" ".join(cells))

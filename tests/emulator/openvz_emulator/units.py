@@ -21,7 +21,7 @@ UBC_KINDS = (
     ("AVNUMPROC", "count"),
 )
 UBC_KIND = dict(UBC_KINDS)
-UBC_KEYS = tuple(key for key, _ in UBC_KINDS)
+UBC_KEYS = tuple(key for key, _kind in UBC_KINDS)
 UBC_ALIASES = {"DCACHE": "DCACHESIZE", "IPTENTRIES": "NUMIPTENT"}
 
 

@@ -442,8 +442,8 @@ class Vzctl(CreateCommand, SetCommand):
     def _start_stop_options(self, args, command):
         options, operands = self.parse_options(args, START_STOP_OPTIONS, unknown_rc="syntax")
         self.no_extra_args(operands)
-        names = set(name for name, _ in options)
-        for name, _ in options:
+        names = set(name for name, _value in options)
+        for name, _value in options:
             if (command == "start" and name in STOP_ONLY) or (command == "stop" and name in START_ONLY):
                 self.fail("syntax", "not_applicable", name, command)
         return names
@@ -624,7 +624,7 @@ class Vzctl(CreateCommand, SetCommand):
         return None, None
 
     def cmd_suspend(self, ct, args):
-        _, dump_path = self._dumpfile_option(args)
+        dump_path = self._dumpfile_option(args)[1]
 
         def action():
             state = self.state(ct)
@@ -669,7 +669,7 @@ class Vzctl(CreateCommand, SetCommand):
         return 0
 
     def cmd_resume(self, ct, args):
-        _, dump_path = self._dumpfile_option(args)
+        dump_path = self._dumpfile_option(args)[1]
         return lambda: self.resume_ct(ct, dump_path or ct.dump_path)
 
     # ----- quota, convert, compact
@@ -690,7 +690,7 @@ class Vzctl(CreateCommand, SetCommand):
         options, operands = self.parse_options(args, {"layout": True, "ve_layout": True, "velayout": True})
         self.no_extra_args(operands)
         target = "ploop"
-        for _, value in options:
+        for _option, value in options:
             target = value.split(":")[0]
 
         def action():
@@ -777,6 +777,7 @@ class Vzctl(CreateCommand, SetCommand):
             os.unlink(os.path.join(names_dir, old_name))
         self.out("name_assigned", name)
         return 0
+
 
 def _dns_list(value):
     """NAMESERVER/SEARCHDOMAIN value as a list; None when unset."""

@@ -27,25 +27,25 @@ UBC_FIELDS = (
     ("tcpsndbuf", "TCPSNDB"), ("tcprcvbuf", "TCPRCVB"), ("othersockbuf", "OTHSOCKB"),
     ("dgramrcvbuf", "DGRAMRB"), ("numothersock", "NOTHSOCK"), ("dcachesize", "DCACHESZ"),
     ("numfile", "NFILE"), ("numiptent", "NIPTENT"), ("swappages", "SWAPP"))
-USAGE = """Usage:	vzlist [-a | -S] [-n] [-H] [-o field[,field...] | -1] [-s [-]field]
-	       [-h pattern] [-N pattern] [-d pattern] [CTID [CTID ...]]
-	vzlist -L | --list
+USAGE = """Usage:\tvzlist [-a | -S] [-n] [-H] [-o field[,field...] | -1] [-s [-]field]
+\t       [-h pattern] [-N pattern] [-d pattern] [CTID [CTID ...]]
+\tvzlist -L | --list
 
 Options:
-	-a, --all		list all containers
-	-S, --stopped		list stopped containers
-	-n, --name		display containers' names
-	-H, --no-header		suppress columns header
-	-t, --no-trim		do not trim long values
-	-j, --json		output in JSON format
-	-o, --output		output only specified fields
-	-1			synonym for -H -octid
-	-s, --sort		sort by the specified field
-				('-field' to reverse sort order)
-	-h, --hostname		filter CTs by hostname pattern
-	-N, --name_filter	filter CTs by name pattern
-	-d, --description	filter CTs by description pattern
-	-L, --list		get possible field names
+\t-a, --all\t\tlist all containers
+\t-S, --stopped\t\tlist stopped containers
+\t-n, --name\t\tdisplay containers' names
+\t-H, --no-header\t\tsuppress columns header
+\t-t, --no-trim\t\tdo not trim long values
+\t-j, --json\t\toutput in JSON format
+\t-o, --output\t\toutput only specified fields
+\t-1\t\t\tsynonym for -H -octid
+\t-s, --sort\t\tsort by the specified field
+\t\t\t\t('-field' to reverse sort order)
+\t-h, --hostname\t\tfilter CTs by hostname pattern
+\t-N, --name_filter\tfilter CTs by name pattern
+\t-d, --description\tfilter CTs by description pattern
+\t-L, --list\t\tget possible field names
 """
 LONG_OPTIONS = {"no-header": False, "no-trim": False, "stopped": False, "all": False,
                 "name": False, "json": False, "name_filter": True, "hostname": True,
@@ -169,7 +169,7 @@ class CtInfo(object):
     def items(self, key, order, lower):
         states = {}
         for token in (self.config.get(key) or "").replace(",", " ").split():
-            name, _, state = token.partition(":")
+            name, _colon, state = token.partition(":")
             if state in ("on", "off"):
                 states[name.upper()] = state
         return [((name.lower() if lower else name), states[name.upper()])
@@ -291,8 +291,8 @@ def _items_text(pairs, cut):
 def _items_json(pairs):
     if not pairs:
         return "null"
-    return "{\n%s\n    }" % ",\n".join('      "%s": %s' % (name, "true" if state == "on" else "false")
-                                        for name, state in pairs)
+    entries = ['      "%s": %s' % (name, "true" if state == "on" else "false") for name, state in pairs]
+    return "{\n%s\n    }" % ",\n".join(entries)
 
 
 def _vswap(ct):
@@ -323,10 +323,13 @@ def _overcommit(ct):
         return 0.0
 
 
+def _ctid_field(name):
+    return Field(name, "CTID", 10, lambda ct, cut: "%10d" % ct.ctid,
+                 lambda ct: "%d" % ct.ctid, lambda ct: ct.ctid)
+
+
 def build_fields():
-    ctid_field = lambda name: Field(name, "CTID", 10, lambda ct, cut: "%10d" % ct.ctid,
-                                    lambda ct: "%d" % ct.ctid, lambda ct: ct.ctid)
-    fields = [ctid_field("ctid"), ctid_field("veid"), ctid_field("vpsid")]
+    fields = [_ctid_field("ctid"), _ctid_field("veid"), _ctid_field("vpsid")]
     fields += [
         string_field("private", "PRIVATE", -32, lambda ct: ct.private),
         string_field("root", "ROOT", -32, lambda ct: ct.root),
@@ -373,7 +376,7 @@ def build_fields():
               lambda ct: "%d" % max(ct.int_value("IOPSLIMIT", 0), 0), lambda ct: ct.int_value("IOPSLIMIT", 0)),
         Field("onboot", "ONBOOT", 6,
               lambda ct, cut: "%6s" % {True: "yes", False: "no", None: "-"}[_onboot(ct)],
-              lambda ct: {True: "true", False: "false", None: "null"}[_onboot(ct)], lambda ct: _onboot(ct)),
+              lambda ct: {True: "true", False: "false", None: "null"}[_onboot(ct)], _onboot),
         Field("bootorder", "BOOTORDER", 10,
               lambda ct, cut: number_text(_int(ct.get("BOOTORDER"), None), 10),
               lambda ct: "null" if _int(ct.get("BOOTORDER"), None) is None else "%d" % int(ct.get("BOOTORDER")),

@@ -1,7 +1,6 @@
-#!/usr/bin/python3
 """Build a tiny, byte-reproducible OpenVZ OS template from Debian's static busybox.
 
-Usage: build_busybox_template.py OUT_DIR [--name busybox-1.35-x86_64] [--busybox /bin/busybox]
+Usage: python3 build_busybox_template.py OUT_DIR [--name busybox-1.35-x86_64] [--busybox /bin/busybox]
 
 Writes OUT_DIR/<name>.tar.gz: /bin/busybox, its applet symlinks, a /bin/bash
 wrapper running busybox sh, /etc/os-release, a minimal /sbin/init and the usual

@@ -55,7 +55,7 @@ class Emulator(object):
     def run(self, tool, *args, **kwargs):
         proc = subprocess.run([os.path.join(BIN, tool)] + [str(a) for a in args], env=self.env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              input=kwargs.get("input"))
+                              input=kwargs.get("input"), check=False)
         return Result(proc)
 
     def vzctl(self, *args, **kwargs):

@@ -35,7 +35,7 @@ def run_in_sandbox(scenario, workdir):
     argv = ["unshare", "--net", "--mount", "--pid", "--fork", "--kill-child", "--mount-proc",
             "--propagation", "private", "--",
             sys.executable, os.path.abspath(__file__), "scenario", scenario, str(workdir)]
-    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=180)
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=180, check=False)
     output = proc.stdout.decode("utf-8", "replace")
     assert proc.returncode == 0, "scenario %s failed (rc %d):\n%s" % (
         scenario, proc.returncode, output)
@@ -51,7 +51,7 @@ def prepare_sandbox():
 
 def sh(argv, env=None, check=True):
     """Run argv, return (rc, combined output)."""
-    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, check=False)
     output = proc.stdout.decode("utf-8", "replace")
     if check and proc.returncode != 0:
         raise AssertionError("%s failed (rc %d): %s" % (argv, proc.returncode, output))
@@ -61,7 +61,7 @@ def sh(argv, env=None, check=True):
 def link_json(name, netns=None):
     """`ip -j link show dev NAME` as a dict, or None when it does not exist."""
     argv = ["ip"] + (["-n", netns] if netns else []) + ["-j", "link", "show", "dev", name]
-    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=False)
     if proc.returncode != 0:
         return None
     return json.loads(proc.stdout.decode())[0]
@@ -468,7 +468,7 @@ def test_vznetaddbr_without_netif(tmp_path):
     (conf / "101.conf").write_text('HOSTNAME="x"\nNETIF=""\n')
     env = dict(os.environ, VEID="101", OPENVZ_EMULATOR_ROOT=str(tmp_path))
     proc = subprocess.run([os.path.join(BIN, "vznetaddbr"), "init", "veth", "veth101.0"],
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
     assert proc.returncode == 1
     assert proc.stdout == b""
     assert proc.stderr.decode() == ("According to /etc/vz/conf/101.conf, CT101 has no veth "
@@ -477,7 +477,7 @@ def test_vznetaddbr_without_netif(tmp_path):
 
 def test_vznetcfg_usage():
     proc = subprocess.run([os.path.join(BIN, "vznetcfg")], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE)
+                          stderr=subprocess.PIPE, check=False)
     assert proc.returncode == 1 and b"Usage" in proc.stderr
 
 
