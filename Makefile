@@ -40,7 +40,9 @@ collection-link: venv
 
 # Modules and module_utils run on the hosts' Python (3.6 on CentOS 7 based OpenVZ 7).
 compat: venv
-	$(BIN)/vermin --no-tips --violations --target=3.6- plugins/modules plugins/module_utils
+	@files=$$(find plugins/modules plugins/module_utils -name '*.py'); \
+	if [ -n "$$files" ]; then $(BIN)/vermin --no-tips --violations --target=3.6- $$files; \
+	else echo "compat: no module code yet"; fi
 
 unit: deps venv collection-link
 	$(BIN)/python -m pytest -q tests/unit tests/emulator/tests tests/packaging
