@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright: openvz.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """Options shared by the modules that drive vzctl and vzlist."""
+
+    DOCUMENTATION = r'''
+options:
+  vzctl_path:
+    description:
+      - Path of C(vzctl) on the managed host. Default is C(vzctl) found in C(PATH),
+        C(/usr/sbin) or C(/sbin).
+    type: path
+  vzlist_path:
+    description:
+      - Path of C(vzlist) on the managed host. Default is C(vzlist) found in C(PATH),
+        C(/usr/sbin) or C(/sbin).
+    type: path
+  command_timeout:
+    description:
+      - Seconds one C(vzctl) or C(vzlist) call may take before it is killed (through
+        C(timeout) of coreutils); the task then fails with rc 124. V(0) means no limit.
+    type: int
+    default: 600
+'''
+
+    HOST = r'''
+options:
+  conf_dir:
+    description:
+      - Directory of the container configs C(<CTID>.conf) and the C(ve-<name>.conf-sample)
+        samples. Container names live in C(names/) beside it.
+    type: path
+    default: /etc/vz/conf
+  vz_conf:
+    description:
+      - Global OpenVZ configuration, read for C(TEMPLATE), C(LOCKDIR), C(CONFIGFILE),
+        C(DEF_OSTEMPLATE), C(VE_LAYOUT) and global resource defaults.
+    type: path
+    default: /etc/vz/vz.conf
+'''

@@ -1,0 +1,390 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: openvz.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: container
+short_description: Manage one OpenVZ container declaratively
+version_added: 0.1.0
+author: openvz.cloud developers (@openvz-cloud)
+description:
+  - Creates, configures, starts, stops, restarts and destroys one OpenVZ container with
+    C(vzctl), reading the current state with one C(vzlist -a -j) call and the container
+    config file (for C(NETIF) and configured addresses).
+  - Settings are compared in normalised units (V(2G), V(2048M) and V(2097152K) are equal),
+    and only the settings that differ are passed to C(vzctl set --save); equal values are
+    never re-applied. Check mode predicts exactly the commands a real run makes.
+  - C(features) and C(capabilities) cannot change on a running container; the module then
+    saves them, returns RV(restart_needed=true) and warns, and restarts the container only
+    with O(restart_if_needed=true).
+  - Every value is passed to C(vzctl) as one argument, never through a shell.
+options:
+  ctid:
+    description:
+      - Container ID, 101 to 2147483644 (IDs up to 100 are reserved, 0 is the host).
+      - Without it the container is found by O(name); a new one gets the lowest free ID in
+        O(ctid_range), allocated under a host-wide lock.
+    type: int
+  name:
+    description:
+      - Container name, set with C(vzctl set --name); letters, digits, space and C(-+_.).
+      - With O(ctid), a container with another name is renamed; a name used by another
+        container is an error.
+    type: str
+  state:
+    description:
+      - V(present) the container exists, its running state is left alone (a new one stays stopped).
+      - V(started) / V(stopped) it exists and runs / is stopped.
+      - V(restarted) it exists and is restarted (started when stopped); always a change.
+      - V(absent) it is stopped if running and destroyed.
+    type: str
+    choices: [present, started, stopped, restarted, absent]
+    default: present
+  ostemplate:
+    description:
+      - OS template cache name for C(vzctl create --ostemplate), without C(.tar*), for
+        example V(centos-7-x86_64-minimal). Must exist in C(<TEMPLATE>/cache). Default is
+        C(DEF_OSTEMPLATE) of O(vz_conf). Only used at creation.
+    type: str
+  config:
+    description: Config sample name (C(ve-<config>.conf-sample)) used at creation.
+    type: str
+  layout:
+    description: Private area layout at creation.
+    type: str
+    choices: [simfs, ploop]
+  private:
+    description: Private area path at creation (default C(VE_PRIVATE) of O(vz_conf)).
+    type: path
+  root:
+    description: Root mount point at creation (default C(VE_ROOT) of O(vz_conf)).
+    type: path
+  ram:
+    description:
+      - Memory limit (C(--ram)), bytes with an optional suffix C(K M G T) (powers of 1024),
+        C(P) (pages) or C(B), or V(unlimited). Rounded up to whole 4096-byte pages.
+      - On VSwap kernels vzctl needs a swap setting too; when neither O(swap) nor the
+        container or global config has one, the task fails before running vzctl.
+    type: str
+  swap:
+    description: Swap limit (C(--swap)), same units as O(ram).
+    type: str
+  cpus:
+    description: Number of CPUs (C(--cpus)).
+    type: int
+  cpuunits:
+    description: CPU weight (C(--cpuunits)), 8 to 500000.
+    type: int
+  cpulimit:
+    description: CPU limit in percent of one CPU (C(--cpulimit)), V(0) for none.
+    type: int
+  diskspace:
+    description:
+      - Disk space limit C(soft[:hard]) (one value sets both), a number is KB, suffixes
+        C(K M G T) as for O(ram). Changing it on ploop resizes the image.
+    type: str
+  diskinodes:
+    description: Inode limit C(soft[:hard]), plain numbers.
+    type: str
+  hostname:
+    description: Host name inside the container; a DNS name.
+    type: str
+  description:
+    description:
+      - Free-text description. Must not contain C(") C($) C(`) C(\) or line breaks,
+        since vzctl writes it unescaped into a config file that shell scripts source.
+    type: str
+  onboot:
+    description: Start the container when the host boots.
+    type: bool
+  nameservers:
+    description: DNS servers (ordered, replaces the list), or V(inherit).
+    type: list
+    elements: str
+  searchdomains:
+    description: DNS search domains (ordered, replaces the list), or V(inherit).
+    type: list
+    elements: str
+  ipaddresses:
+    description:
+      - venet IP addresses C(address[/prefix]). Exact list - addresses not listed are
+        removed, order does not matter.
+    type: list
+    elements: str
+  features:
+    description:
+      - Features to switch on or off, a dict of name to boolean such as C(nfs) to V(true). Names
+        C(sysfs nfs sit ipip ppp ipgre bridge nfsd). Unlisted features are left alone.
+      - Needs a restart of a running container, see O(restart_if_needed).
+    type: dict
+  capabilities:
+    description:
+      - Capabilities to switch on or off, a dict of name to boolean such as C(sys_time) to V(true), names as in
+        C(vzctl --capability) (any case). Unlisted ones are left alone.
+      - Needs a restart of a running container, see O(restart_if_needed).
+    type: dict
+  root_password:
+    description:
+      - Password set for root with C(vzctl set --userpasswd root:<password>) (never logged
+        or returned). A stopped container is started for this by vzctl and stopped again.
+      - A password cannot be read back to compare, see O(password_update).
+    type: str
+  password_update:
+    description:
+      - V(on_create) sets O(root_password) only when the container is created (idempotent).
+      - V(always) sets it on every run, which always reports a change.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  netifs:
+    description:
+      - veth NICs, an exact list - NICs not listed are removed (C(--netif_del)), new ones
+        added (C(--netif_add)), existing ones edited in place (C(--ifname X --bridge Y)).
+      - MACs and host names that are not given are generated by vzctl once and then kept.
+      - Give either O(netifs[].bridge) (untagged) or O(netifs[].vlan) with
+        O(netifs[].trunk) (tagged, the VLAN bridge C(br<trunk>-<vlan>) as CloudStack names
+        it, created on the host first when missing).
+    type: list
+    elements: dict
+    suboptions:
+      ifname:
+        description: Interface name inside the container (at most 15 characters).
+        type: str
+        required: true
+      mac:
+        description: MAC address inside the container, C(XX:XX:XX:XX:XX:XX).
+        type: str
+      host_ifname:
+        description: Name of the host end of the veth pair (at most 15 characters).
+        type: str
+      host_mac:
+        description: MAC address of the host end.
+        type: str
+      bridge:
+        description: Host bridge the host end joins (at most 15 characters).
+        type: str
+      vlan:
+        description: VLAN ID (1-4094) of a tagged NIC.
+        type: int
+      trunk:
+        description: Host interface carrying the VLAN (CloudStack's physical interface).
+        type: str
+  stop_timeout:
+    description:
+      - Seconds to wait for C(vzctl stop). Without O(force) a stop that takes longer fails.
+    type: int
+  force:
+    description:
+      - Kill the container (C(vzctl stop --fast)) when O(stop_timeout) expires; without
+        O(stop_timeout), stop it with C(--fast) right away.
+    type: bool
+    default: false
+  restart_if_needed:
+    description:
+      - Restart a running container when a changed setting only takes effect after a
+        restart (O(features), O(capabilities)).
+    type: bool
+    default: false
+  ctid_range:
+    description:
+      - First and last CTID to allocate from when the container is given by O(name) only
+        and does not exist yet.
+    type: list
+    elements: int
+    default: [101, 2147483644]
+  lock_file:
+    description:
+      - Host-wide lock file held while a CTID is allocated and the container created.
+        Default C(<LOCKDIR>/openvz.cloud-ctid.lck) (C(/vz/lock) by default).
+    type: path
+extends_documentation_fragment:
+  - openvz.cloud.attributes
+  - openvz.cloud.attributes.actiongroup_openvz
+  - openvz.cloud.openvz
+  - openvz.cloud.openvz.host
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: partial
+    details:
+      - Idempotent except with O(state=restarted) and O(password_update=always).
+notes:
+  - Runs on the OpenVZ host, as root.
+seealso:
+  - module: openvz.cloud.containers
+  - module: openvz.cloud.container_info
+'''
+
+EXAMPLES = r'''
+- name: A running web container with one NIC in vmbr0
+  openvz.cloud.container:
+    ctid: 2001
+    name: web1
+    ostemplate: centos-7-x86_64-minimal
+    layout: ploop
+    diskspace: 10G
+    ram: 1G
+    swap: 512M
+    cpus: 2
+    hostname: web1.example.org
+    nameservers: [192.0.2.53]
+    netifs:
+      - ifname: eth0
+        bridge: vmbr0
+    root_password: "{{ vault_web1_root_password }}"
+    state: started
+
+- name: A NIC on VLAN 100 of trunk eth1 (bridge breth1-100)
+  openvz.cloud.container:
+    ctid: 2002
+    ostemplate: centos-7-x86_64-minimal
+    diskspace: 5G
+    netifs:
+      - ifname: eth0
+        vlan: 100
+        trunk: eth1
+    state: started
+
+- name: Turn on NFS and restart if it is running
+  openvz.cloud.container:
+    ctid: 2001
+    features:
+      nfs: true
+    restart_if_needed: true
+
+- name: Remove it
+  openvz.cloud.container:
+    ctid: 2002
+    state: absent
+'''
+
+RETURN = r'''
+ctid:
+  description: ID of the container (allocated when it was given by name only).
+  returned: when the container exists or was asked for
+  type: int
+  sample: 2001
+actions:
+  description: Actions in order, by verb (C(vlan_bridge create set userpasswd start stop restart destroy)).
+  returned: always
+  type: list
+  elements: str
+  sample: [create, set, start]
+commands:
+  description: The vzctl arguments run (or, in check mode, that would run); passwords masked.
+  returned: always
+  type: list
+  elements: list
+  sample: [[create, "2001", --ostemplate, centos-7-x86_64-minimal]]
+restart_needed:
+  description: A saved setting takes effect only after a restart that was not done.
+  returned: always
+  type: bool
+  sample: false
+container:
+  description: The container after the task (predicted in check mode); empty when absent.
+  returned: always
+  type: dict
+  contains:
+    ctid:
+      description: 'Container ID.'
+      type: int
+      returned: success
+    name:
+      description: 'Name, or null.'
+      type: str
+      returned: success
+    status:
+      description: 'C(running stopped mounted suspended).'
+      type: str
+      returned: success
+    hostname:
+      description: 'Host name.'
+      type: str
+      returned: success
+    ram_bytes:
+      description: 'Memory limit in bytes.'
+      type: int
+      returned: success
+    ram:
+      description: 'Memory limit in the largest exact unit, e.g. C(1G).'
+      type: str
+      returned: success
+    swap_bytes:
+      description: 'Swap limit in bytes.'
+      type: int
+      returned: success
+    diskspace_bytes:
+      description: 'Hard disk space limit in bytes.'
+      type: int
+      returned: success
+    ipaddresses:
+      description: 'Configured venet addresses.'
+      type: list
+      elements: str
+      returned: success
+    netifs:
+      description: 'veth NICs (ifname, bridge, mac, host_ifname, host_mac).'
+      type: list
+      elements: dict
+      returned: success
+    config:
+      description: 'Original config values of the resources (PHYSPAGES, DISKSPACE, ...).'
+      type: dict
+      returned: success
+    usage:
+      description: 'Usage counters from vzlist (bytes, seconds).'
+      type: dict
+      returned: success
+  sample: {ctid: 2001, name: web1, status: running, ram_bytes: 1073741824, ram: 1G}
+volume:
+  description: The private area reported as the container's volume.
+  returned: always
+  type: dict
+  contains:
+    path:
+      description: 'Private area path.'
+      type: str
+      returned: success
+    layout:
+      description: 'C(simfs) or C(ploop).'
+      type: str
+      returned: success
+    size_limit_bytes:
+      description: 'Hard disk space limit in bytes.'
+      type: int
+      returned: success
+    bytes_used:
+      description: 'Bytes used, as vzlist reports.'
+      type: int
+      returned: success
+  sample: {path: /vz/private/2001, layout: ploop, size_limit_bytes: 10737418240, bytes_used: 524288}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.openvz.cloud.plugins.module_utils import container as ct
+from ansible_collections.openvz.cloud.plugins.module_utils.container_runner import (
+    run_single)
+from ansible_collections.openvz.cloud.plugins.module_utils.vz_cli import VZ_CLI_ARGUMENT_SPEC
+
+
+def main():
+    argument_spec = dict(ct.CONTAINER_OPTIONS)
+    argument_spec.update(ct.HOST_OPTIONS)
+    argument_spec.update(ct.ALLOCATION_OPTIONS)
+    argument_spec.update(VZ_CLI_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           required_one_of=[('ctid', 'name')])
+    run_single(module)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,81 @@
+"""vzlist JSON and text parsers (openvz-cli.md section 3)."""
+
+import os
+
+import pytest
+
+from ansible_collections.openvz.cloud.plugins.module_utils import vz_cli, vzlist
+from ansible_collections.openvz.cloud.plugins.module_utils.units import UNLIMITED
+
+FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'vz', 'vzlist')
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name)) as handle:
+        return handle.read()
+
+
+def test_normalise_running_record():
+    containers = vzlist.index_records(vz_cli.parse_json_list(fixture('all.json')))
+    web = containers[2001]
+    assert web['name'] == 'web1' and web['status'] == 'running' and web['layout'] == 'ploop'
+    assert web['ram_bytes'] == 1024 ** 3 and web['swap_bytes'] == 512 * 1024 ** 2
+    assert web['diskspace_kb'] == [10485760, 10485760] and web['diskinodes'] == [131072, 144179]
+    assert web['cpus'] == 2 and web['cpuunits'] == 1000 and web['onboot'] is True
+    assert web['features'] == {'nfs': True} and web['capabilities'] == {'sys_time': True}
+    assert web['ip'] == ['192.0.2.10', '2001:db8::10']
+    usage = web['usage']
+    assert usage['numproc'] == 17 and usage['ram_used_bytes'] == 12288 * 4096
+    assert usage['disk_used_bytes'] == 524288 * 1024 and usage['disk_limit_bytes'] == 10485760 * 1024
+    assert usage['uptime_seconds'] == 3600.25 and usage['load_average'] == [0.05, 0.10, 0.02]
+
+
+def test_normalise_stopped_record():
+    stopped = vzlist.index_records(vz_cli.parse_json_list(fixture('all.json')))[2002]
+    assert stopped['name'] is None and stopped['cpus'] is None and stopped['cpuunits'] is None
+    assert stopped['swap_bytes'] is None and stopped['ram_bytes'] == 512 * 1024 ** 2
+    assert stopped['usage']['numproc'] is None and stopped['usage']['uptime_seconds'] is None
+    assert stopped['features'] == {} and stopped['capabilities'] == {}
+
+
+def test_unlimited_and_minimal_record():
+    record = {'ctid': 7000, 'status': 'stopped',
+              'physpages': {'held': 0, 'maxheld': 0, 'barrier': 0, 'limit': UNLIMITED, 'failcnt': 0}}
+    view = vzlist.normalise_record(record)
+    assert view['ram_bytes'] == UNLIMITED and view['diskspace_kb'] is None and view['ip'] == []
+
+
+@pytest.mark.parametrize('name', ['empty.json', 'empty-skipped.json'])
+def test_empty_json(name):
+    assert vz_cli.parse_json_list(fixture(name)) == []
+
+
+def test_empty_output_means_none():
+    assert vz_cli.parse_json_list('') == []
+
+
+def test_json_not_a_list():
+    with pytest.raises(ValueError):
+        vz_cli.parse_json_list('{"ctid": 1}')
+
+
+def test_text_default_layout():
+    rows = vzlist.parse_text(fixture('default.txt'))
+    assert rows == [
+        {'ctid': '2001', 'nproc': '17', 'status': 'running', 'ip_addr': '192.0.2.10',
+         'hostname': 'web1.example.org'},
+        {'ctid': '2002', 'nproc': None, 'status': 'stopped', 'ip_addr': None, 'hostname': None},
+    ]
+
+
+@pytest.mark.parametrize('name', ['header-only.txt'])
+def test_text_header_only(name):
+    assert vzlist.parse_text(fixture(name)) == []
+
+
+def test_text_last_column_keeps_spaces():
+    assert vzlist.parse_text(fixture('description-last.txt'))[0]['description'] == 'front web server'
+
+
+def test_text_nothing():
+    assert vzlist.parse_text('') == []
