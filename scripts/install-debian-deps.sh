@@ -12,6 +12,9 @@ rsync
 procps
 util-linux
 shellcheck
+sudo
+tar
+openssl
 "
 missing=""
 for pkg in $PACKAGES; do
