@@ -11,7 +11,7 @@ fi
 export ANSIBLE_COLLECTIONS_PATH="$repo/build/collections"
 export ANSIBLE_HOST_KEY_CHECKING=False
 export ANSIBLE_PIPELINING=1
-for playbook in ping.yml; do
+for playbook in ping.yml facts.yml; do
     echo "== playbooks/$playbook"
     "$repo/.venv/bin/ansible-playbook" -i "$inventory" "$repo/playbooks/$playbook"
 done

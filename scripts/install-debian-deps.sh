@@ -14,7 +14,6 @@ util-linux
 shellcheck
 sudo
 tar
-openssl
 "
 missing=""
 for pkg in $PACKAGES; do

@@ -20,7 +20,7 @@ PACKAGE_NAME = "cloudstack-agent"
 DEFAULT_VERSION = "4.20.0-openvzcloud1"
 # 2024-01-01T00:00:00Z: any fixed instant keeps the archive bytes stable.
 SOURCE_DATE_EPOCH = "1704067200"
-EXECUTABLES = ("usr/bin/cloudstack-agent-standin", "DEBIAN/postinst", "DEBIAN/prerm",
+EXECUTABLES = ("DEBIAN/postinst", "DEBIAN/prerm",
                "DEBIAN/postrm")
 CONTROL = """Package: {name}
 Version: {version}

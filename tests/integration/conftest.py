@@ -12,7 +12,8 @@ import signal
 import pytest
 
 from lablib import Lab
-from vm_fixture import vm_lab  # noqa: F401  pylint: disable=unused-import  (the VM lab fixture)
+# The VM lab fixture, shared by every integration test module.
+from vm_fixture import vm_lab  # noqa: F401  pylint: disable=unused-import
 
 
 def _interrupt(signum, frame):

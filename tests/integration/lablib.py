@@ -68,8 +68,7 @@ class AnsibleResult(object):
         return (self.json or {}).get("stats", {})
 
     def __str__(self):
-        return "rc=%s\n--- stdout ---\n%s\n--- stderr ---\n%s" % (self.rc, self.stdout,
-                                                                 self.stderr)
+        return "rc=%s\n--- stdout ---\n%s\n--- stderr ---\n%s" % (self.rc, self.stdout, self.stderr)
 
 
 class Lab(object):
@@ -115,17 +114,17 @@ class Lab(object):
         """Run argv inside host_name's net, mount and UTS namespaces (no SSH)."""
         command = [sys.executable, LABCTL, "exec", "--dir", self.dir, host_name, "--"]
         proc = subprocess.run(command + list(argv), input=input, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, universal_newlines=True)
+                              stderr=subprocess.PIPE, universal_newlines=True, check=False)
         if check and proc.returncode != 0:
-            raise AssertionError("%s on %s exited %d:\n%s%s" % (argv, host_name, proc.returncode,
-                                                               proc.stdout, proc.stderr))
+            raise AssertionError("%s on %s exited %d:\n%s%s"
+                                 % (argv, host_name, proc.returncode, proc.stdout, proc.stderr))
         return proc
 
     def ssh(self, host_name, argv, check=True):
         """Run argv on host_name through its sshd (argv joined for the remote shell)."""
         command = ["ssh", "-F", self.ssh_config, host_name, "--"] + [shlex.quote(a) for a in argv]
         proc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, universal_newlines=True)
+                              stderr=subprocess.PIPE, universal_newlines=True, check=False)
         if check and proc.returncode != 0:
             raise AssertionError("ssh %s %s exited %d:\n%s%s" % (host_name, argv, proc.returncode,
                                                                  proc.stdout, proc.stderr))
@@ -172,13 +171,13 @@ class Lab(object):
     def _run_ansible(self, argv):
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, universal_newlines=True,
-                              env=self.ansible_env(), cwd=REPO_ROOT)
+                              env=self.ansible_env(), cwd=REPO_ROOT, check=False)
         return AnsibleResult(argv, proc)
 
 
 def _labctl(args, check=True):
     proc = subprocess.run([sys.executable, LABCTL] + args, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False)
     if check and proc.returncode != 0:
         raise RuntimeError("labctl %s failed (rc %d):\n%s%s" % (" ".join(args), proc.returncode,
                                                                 proc.stdout, proc.stderr))

@@ -17,7 +17,7 @@ import pytest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STANDIN_DIR = os.path.join(REPO_ROOT, "tests", "agent_standin")
-STANDIN_PROGRAM = os.path.join(STANDIN_DIR, "package", "usr", "bin", "cloudstack-agent-standin")
+STANDIN_PROGRAM = os.path.join(STANDIN_DIR, "package", "usr", "lib", "cloudstack-agent-standin", "agent.py")
 LISTENER = os.path.join(STANDIN_DIR, "mgmt_listener.py")
 VENV_BIN = os.path.dirname(sys.executable)
 VM_TOOLS = ("qemu-system-x86_64", "qemu-img", "debootstrap", "mkfs.ext4", "ssh")

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Lab of emulated OpenVZ hypervisor hosts on this machine (stdlib only).
 
 Host ovz<i> is a network namespace ovzlab-h<i> (eth0 198.18.0.<10+i>/24 on the
@@ -71,10 +70,10 @@ class LabError(Exception):
 def run(argv, what, check=True, env=None):
     """Run argv quietly; return CompletedProcess, raise LabError(what + stderr) on failure."""
     proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True, env=env)
+                          stderr=subprocess.PIPE, universal_newlines=True, env=env, check=False)
     if check and proc.returncode != 0:
-        raise LabError("%s: %s exited %d: %s" % (what, " ".join(argv), proc.returncode,
-                                                  (proc.stderr or proc.stdout).strip()))
+        raise LabError("%s: %s exited %d: %s"
+                       % (what, " ".join(argv), proc.returncode, (proc.stderr or proc.stdout).strip()))
     return proc
 
 
@@ -449,7 +448,7 @@ def start_host(lab_dir, index, use_overlay):
     env = {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8"}
     proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, universal_newlines=True, env=env,
-                          preexec_fn=join_cgroup, cwd="/")
+                          preexec_fn=join_cgroup, cwd="/", check=False)
     if proc.returncode != 0:
         raise LabError("Setting up %s failed (rc %d):\n%s"
                        % (host_name(index), proc.returncode, proc.stdout.strip()))

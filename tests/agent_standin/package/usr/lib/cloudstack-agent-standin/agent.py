@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Test stand-in for the CloudStack agent (openvz.cloud tests only).
 
 Reads agent.properties as java.util.Properties does, dials each management server of the
