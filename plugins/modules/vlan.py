@@ -1,0 +1,171 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: openvz.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: vlan
+short_description: Manage a tagged VLAN bridge for containers the way CloudStack's KVM agent does
+version_added: 0.1.0
+author: openvz.cloud developers (@openvz-cloud)
+description:
+  - Creates the VLAN device C(<trunk>.<vlan_id>) on the trunk NIC or bond and enslaves it to
+    the VLAN bridge C(br<trunk>-<vlan_id>) (or O(bridge)), following CloudStack's
+    C(modifyvlan.sh) - load C(8021q) when needed; VLAN device, IPv6 disabled, up; bridge if
+    missing, IPv6 disabled, up; enslave unless already a port. Each step is checked in
+    C(/sys/class/net) first, so runs are idempotent and safe next to a concurrent agent.
+  - VLAN 4095 is skipped (nothing changes, C(skipped) is true) as CloudStack skips it; ids
+    outside 1-4094 are errors. Names over 15 characters are an error naming the interface.
+  - The same code creates the VLAN bridges of tagged container NICs (M(openvz.cloud.container)).
+  - Persistent configuration as in M(openvz.cloud.bridge) (ifcfg C(ifcfg-<trunk>.<vlan_id>)
+    with C(VLAN=yes) plus C(ifcfg-<bridge>), or one ifupdown stanza C(<config_dir>/<bridge>)).
+options:
+  trunk:
+    description: NIC or bond carrying the tagged traffic (the CloudStack C(pif)). It must exist.
+    type: str
+    required: true
+  vlan_id:
+    description: VLAN id, 1-4094; V(4095) is skipped.
+    type: int
+    required: true
+    aliases: [vlan]
+  bridge:
+    description:
+      - Bridge name instead of CloudStack's C(br<trunk>-<vlan_id>), for example when that name
+        would exceed 15 characters.
+    type: str
+  state:
+    description:
+      - V(present) creates what is missing.
+      - V(absent) deletes the VLAN device and the bridge (CloudStack's C(modifyvlan.sh -o delete))
+        and their files; it refuses while container veths (C(veth*)) are ports unless O(force).
+    type: str
+    choices: [present, absent]
+    default: present
+  force:
+    description: With O(state=absent), delete even while container veths are ports of the bridge.
+    type: bool
+    default: false
+  persistent:
+    description: Also write the VLAN device and bridge to the host's network configuration.
+    type: bool
+    default: true
+  config_system:
+    description:
+      - V(ifcfg), V(ifupdown), or V(auto) (V(ifcfg) when C(/etc/sysconfig/network-scripts)
+        exists, else V(ifupdown) when C(/etc/network/interfaces) exists).
+      - The ifupdown stanza runs C(modifyvlan.sh)'s steps with iproute2 in C(pre-up) hooks (no vlan or bridge-utils package needed).
+    type: str
+    choices: [auto, ifcfg, ifupdown]
+    default: auto
+  config_dir:
+    description:
+      - Directory of the files; default C(/etc/sysconfig/network-scripts) (ifcfg) or
+        C(/etc/network/interfaces.d) (ifupdown).
+    type: path
+extends_documentation_fragment:
+  - openvz.cloud.attributes
+  - openvz.cloud.attributes.actiongroup_openvz
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details:
+      - The diff shows the VLAN device and bridge before and after and every configuration file written or removed.
+  idempotent:
+    support: full
+seealso:
+  - module: openvz.cloud.bridge
+  - module: openvz.cloud.container
+'''
+
+EXAMPLES = r'''
+- name: VLAN 100 on trunk eth1 (device eth1.100, bridge breth1-100)
+  openvz.cloud.vlan:
+    trunk: eth1
+    vlan_id: 100
+
+- name: A long trunk name needs a shorter bridge name
+  openvz.cloud.vlan:
+    trunk: enp129s0f0
+    vlan_id: 1000
+    bridge: brvlan1000
+
+- name: Remove VLAN 200 once no container uses it
+  openvz.cloud.vlan:
+    trunk: eth1
+    vlan_id: 200
+    state: absent
+'''
+
+RETURN = r'''
+vlan:
+  description: The VLAN device and bridge after the change (predicted in check mode); null when skipped.
+  returned: success
+  type: dict
+  contains:
+    trunk: {description: Trunk NIC or bond., type: str}
+    vlan_id: {description: VLAN id., type: int}
+    device: {description: VLAN device name., type: str}
+    bridge: {description: Bridge name., type: str}
+    device_present: {description: The VLAN device exists., type: bool}
+    bridge_present: {description: The bridge exists., type: bool}
+    ports: {description: Ports of the bridge., type: list, elements: str}
+    mtu: {description: MTU of the bridge., type: int}
+    state: {description: Operational state of the bridge., type: str}
+  sample: {trunk: eth1, vlan_id: 100, device: eth1.100, bridge: breth1-100, device_present: true,
+           bridge_present: true, ports: [eth1.100, veth101.0], mtu: 1500, state: up}
+skipped:
+  description: True for VLAN 4095, which is skipped.
+  returned: when skipped
+  type: bool
+actions:
+  description: Changes made (or planned in check mode), in order.
+  returned: success
+  type: list
+  elements: str
+  sample: [add vlan device eth1.100, disable ipv6 on eth1.100, set eth1.100 up, add bridge breth1-100]
+commands:
+  description: The commands run (or planned); IPv6 changes are shown as the equivalent C(sysctl -w).
+  returned: success
+  type: list
+  elements: list
+files:
+  description: Configuration files written or removed.
+  returned: success
+  type: list
+  elements: str
+config_system:
+  description: V(ifcfg) or V(ifupdown); null with O(persistent=false).
+  returned: success
+  type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.openvz.cloud.plugins.module_utils.net_persist import PERSIST_ARGUMENT_SPEC, PersistError
+from ansible_collections.openvz.cloud.plugins.module_utils.net_runtime import (
+    VLAN_ARGUMENT_SPEC, NetError, run_vlan_module)
+
+
+def main():
+    argument_spec = dict(VLAN_ARGUMENT_SPEC)
+    argument_spec.update(PERSIST_ARGUMENT_SPEC)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    try:
+        result = run_vlan_module(module)
+    except NetError as exc:
+        module.fail_json(**exc.fail_kwargs())
+    except (ValueError, PersistError) as exc:
+        module.fail_json(msg=to_native(exc))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
