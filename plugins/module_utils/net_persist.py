@@ -12,9 +12,10 @@ __metaclass__ = type
 
 import os
 import re
-import tempfile
 
 from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.openvz.cloud.plugins.module_utils.files import read_text, write_atomic as write_file_atomic
 
 IFCFG = 'ifcfg'
 IFUPDOWN = 'ifupdown'
@@ -163,7 +164,7 @@ def foreign_stanzas(names, main_path=None, directory=None, own_files=()):
     for path in paths:
         if path in own_files:
             continue
-        for line in (_read(path) or '').splitlines():
+        for line in (read_text(path) or '').splitlines():
             words = line.split()
             if len(words) >= 2 and words[0] == 'iface' and words[1] in names:
                 found.append((words[1], path))
@@ -172,7 +173,7 @@ def foreign_stanzas(names, main_path=None, directory=None, own_files=()):
 
 def sources_directory(directory, main_path=None):
     """True when /etc/network/interfaces sources ``directory`` (or cannot be read: no warning then)."""
-    text = _read(main_path or IFUPDOWN_MAIN)
+    text = read_text(main_path or IFUPDOWN_MAIN)
     if text is None:
         return True
     for line in text.splitlines():
@@ -185,19 +186,11 @@ def sources_directory(directory, main_path=None):
 
 # ---- files ------------------------------------------------------------------------
 
-def _read(path):
-    try:
-        with open(path) as handle:
-            return handle.read()
-    except (IOError, OSError):
-        return None
-
-
 def plan_files(wanted):
     """``wanted`` {path: text or None (delete)} -> list of changes {path, before, after}."""
     changes = []
     for path in sorted(wanted):
-        before = _read(path)
+        before = read_text(path)
         after = wanted[path]
         if before != after and not (before is None and after is None):
             changes.append({'path': path, 'before': before, 'after': after})
@@ -220,15 +213,7 @@ def write_atomic(path, text, mode=0o644):
     try:
         if not os.path.isdir(directory):
             os.makedirs(directory, 0o755)
-        handle, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
-        try:
-            with os.fdopen(handle, 'w') as stream:
-                stream.write(text)
-            os.chmod(temp, mode)
-            os.rename(temp, path)
-        except Exception:
-            os.unlink(temp)
-            raise
+        write_file_atomic(path, text, mode)
     except (IOError, OSError) as exc:
         raise PersistError('Cannot write %s: %s' % (path, to_native(exc)))
 
@@ -251,7 +236,7 @@ def _ports_of_in_ifcfg(directory, bridge):
     if os.path.isdir(directory):
         for entry in sorted(os.listdir(directory)):
             if entry.startswith('ifcfg-'):
-                values = parse_ifcfg(_read(os.path.join(directory, entry)))
+                values = parse_ifcfg(read_text(os.path.join(directory, entry)))
                 if values.get('BRIDGE') == bridge:
                     names.append(values.get('DEVICE') or entry[len('ifcfg-'):])
     return names
@@ -266,12 +251,12 @@ def bridge_files(system, directory, spec, present=True):
     ports = (spec.get('ports') or []) if present else []
     for port in ports:
         path = _ifcfg_path(directory, port)
-        files[path] = ifcfg_port(port, name, _read(path))
+        files[path] = ifcfg_port(port, name, read_text(path))
     # Ports no longer in the bridge keep their file, without BRIDGE=.
     for port in _ports_of_in_ifcfg(directory, name):
         if port not in ports:
             path = _ifcfg_path(directory, port)
-            files[path] = ifcfg_port(port, None, _read(path))
+            files[path] = ifcfg_port(port, None, read_text(path))
     return files
 
 

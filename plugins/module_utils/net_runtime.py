@@ -16,6 +16,8 @@ import os
 from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.openvz.cloud.plugins.module_utils import net_names
+from ansible_collections.openvz.cloud.plugins.module_utils.errors import CommandError
+from ansible_collections.openvz.cloud.plugins.module_utils.files import read_text
 
 C_LOCALE = {'LC_ALL': 'C', 'LANG': 'C'}
 SYS_CLASS_NET = '/sys/class/net'
@@ -24,22 +26,8 @@ PROC_NET_VLAN = '/proc/net/vlan'
 IFF_UP = 0x1
 
 
-class NetError(Exception):
-    """A network command failed or a request is unsafe; carries what fail_json needs."""
-
-    def __init__(self, msg, cmd=None, rc=None, stdout='', stderr=''):
-        super(NetError, self).__init__(msg)
-        self.msg = msg
-        self.cmd = cmd
-        self.rc = rc
-        self.stdout = stdout
-        self.stderr = stderr
-
-    def fail_kwargs(self):
-        details = dict(msg=self.msg)
-        if self.cmd is not None:
-            details.update(cmd=self.cmd, rc=self.rc, stdout=self.stdout, stderr=self.stderr)
-        return details
+class NetError(CommandError):
+    """A network command failed or a request is unsafe."""
 
 
 class IpClient(object):
@@ -103,7 +91,7 @@ class IpClient(object):
         return os.path.isdir(os.path.join(self.sys_class_net, dev))
 
     def is_up(self, dev):
-        text = _read(os.path.join(self.sys_class_net, dev, 'flags'))
+        text = read_text(os.path.join(self.sys_class_net, dev, 'flags'))
         try:
             return bool(int(text.strip(), 16) & IFF_UP)
         except (AttributeError, ValueError):
@@ -117,7 +105,7 @@ class IpClient(object):
 
     def ipv6_disabled(self, dev):
         """True/False from disable_ipv6, None when the file is absent (no IPv6 or no device)."""
-        text = _read(os.path.join(self.proc_ipv6_conf, dev, 'disable_ipv6'))
+        text = read_text(os.path.join(self.proc_ipv6_conf, dev, 'disable_ipv6'))
         return None if text is None else text.strip() == '1'
 
     def set_ipv6(self, dev, enabled):
@@ -139,14 +127,6 @@ class IpClient(object):
         modprobe = self.module.get_bin_path('modprobe', opt_dirs=['/usr/sbin', '/sbin'])
         if modprobe and not self.check_mode:
             self.module.run_command([modprobe, '8021q'], environ_update=C_LOCALE)
-
-
-def _read(path):
-    try:
-        with open(path) as handle:
-            return handle.read()
-    except (IOError, OSError):
-        return None
 
 
 # ---- reading state ------------------------------------------------------------------

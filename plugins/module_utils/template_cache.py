@@ -23,6 +23,7 @@ import queue
 import tempfile
 import threading
 
+from ansible_collections.openvz.cloud.plugins.module_utils.files import write_atomic
 from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import JavaPropertiesError, load_file
 
 # vzctl tries these in this order and takes the first hit (openvz-cli.md section 5).
@@ -167,7 +168,7 @@ class TemplateCache(object):
 
     def write_record(self, name, record):
         _makedirs(self.record_dir)
-        _write_atomic(self.record_path(name), (json.dumps(record, sort_keys=True) + '\n').encode('utf-8'))
+        write_atomic(self.record_path(name), (json.dumps(record, sort_keys=True) + '\n').encode('utf-8'))
 
     def remove_record(self, name):
         _remove_if_exists(self.record_path(name))
@@ -253,20 +254,6 @@ def _fsync_dir(path):
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _write_atomic(path, data):
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.' + os.path.basename(path) + '.')
-    try:
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.rename(tmp, path)
-    except Exception:
-        _remove_if_exists(tmp)
-        raise
 
 
 def read_cloudstack_template(properties_path):

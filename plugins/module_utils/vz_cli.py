@@ -8,6 +8,8 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.openvz.cloud.plugins.module_utils.errors import CommandError
+
 # Options shared by every module that drives vzctl/vzlist (documented once in the
 # openvz.cloud.openvz doc fragment).
 VZ_CLI_ARGUMENT_SPEC = dict(
@@ -65,19 +67,8 @@ def exit_code_meaning(rc):
     return VZCTL_EXIT_CODES.get(rc, 'unknown exit code')
 
 
-class VzCliError(Exception):
-    """A vzctl/vzlist call failed; carries what fail_json needs."""
-
-    def __init__(self, msg, cmd=None, rc=None, stdout='', stderr=''):
-        super(VzCliError, self).__init__(msg)
-        self.msg = msg
-        self.cmd = cmd
-        self.rc = rc
-        self.stdout = stdout
-        self.stderr = stderr
-
-    def fail_kwargs(self):
-        return dict(msg=self.msg, cmd=self.cmd, rc=self.rc, stdout=self.stdout, stderr=self.stderr)
+class VzCliError(CommandError):
+    """A vzctl/vzlist call failed."""
 
 
 class VzCli(object):

@@ -118,11 +118,11 @@ actions:
 
 import os
 import re
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native, to_text
 
+from ansible_collections.openvz.cloud.plugins.module_utils.files import write_atomic
 from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import (
     JavaPropertiesError,
     dumps,
@@ -181,23 +181,8 @@ def write_properties(module, path, properties, mode):
     if not os.path.isdir(directory):
         module.fail_json(msg='Directory %s does not exist: install the agent package first' % directory)
     try:
-        existing = os.stat(path) if os.path.exists(path) else None
-        handle, tmp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path))
+        write_atomic(path, dumps(properties), mode)
     except (IOError, OSError) as exc:
-        module.fail_json(msg='Cannot create a temporary file in %s: %s' % (directory, to_native(exc)))
-    try:
-        os.fchmod(handle, mode)
-        if existing is not None:
-            os.fchown(handle, existing.st_uid, existing.st_gid)
-        os.write(handle, dumps(properties))
-        os.fsync(handle)
-        os.close(handle)
-        handle = None
-        os.rename(tmp_path, path)
-    except (IOError, OSError) as exc:
-        if handle is not None:
-            os.close(handle)
-        os.unlink(tmp_path)
         module.fail_json(msg='Cannot write %s: %s' % (path, to_native(exc)))
 
 

@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: openvz.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Reading files that may be absent, and writing files so no reader sees half of them."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import tempfile
+
+
+def read_text(path):
+    """The file's text, or None when it cannot be read (absent, a directory, no permission)."""
+    try:
+        with open(path) as handle:
+            return handle.read()
+    except (IOError, OSError):
+        return None
+
+
+def write_atomic(path, data, mode=0o644):
+    """Write ``data`` (bytes or text) beside ``path`` in a temporary file, flush it to disk,
+    then rename it over ``path``. An existing file's owner and group are kept. On failure the
+    temporary file is removed, ``path`` is untouched and the IOError/OSError propagates."""
+    if not isinstance(data, bytes):
+        data = data.encode('utf-8')
+    directory = os.path.dirname(path) or '.'
+    existing = os.stat(path) if os.path.exists(path) else None
+    handle, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path))
+    try:
+        os.fchmod(handle, mode)
+        if existing is not None:
+            os.fchown(handle, existing.st_uid, existing.st_gid)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+        os.fsync(handle)
+        os.close(handle)
+        handle = None
+        os.rename(temp_path, path)
+    except Exception:
+        if handle is not None:
+            os.close(handle)
+        os.unlink(temp_path)
+        raise
