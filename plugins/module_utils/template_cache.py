@@ -32,6 +32,8 @@ RECORD_DIR_NAME = '.openvz-cloud'
 PART_PREFIX = '.openvz-cloud.'
 PART_SUFFIX = '.part'
 CHUNK_SIZE = 4 * 1024 * 1024
+# A network read blocks until it has its whole size: smaller reads keep downloads flowing to disk.
+STREAM_CHUNK_SIZE = 256 * 1024
 SNIFF_SIZE = 512
 
 _NAME_RE = re.compile(r'^[A-Za-z0-9._-]+$')
@@ -455,7 +457,7 @@ def _copy_stream(stream, handle, algorithm):
         handle.write(head)
         size = len(head)
         while True:
-            chunk = stream.read(CHUNK_SIZE)
+            chunk = stream.read(STREAM_CHUNK_SIZE)
             if not chunk:
                 break
             hasher.update(chunk)

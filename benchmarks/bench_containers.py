@@ -1,0 +1,165 @@
+"""Container benchmarks on one lab host, through ansible-playbook over real SSH.
+
+Rows (same inventory, same connection, wall time of the whole ansible-playbook run):
+  bulk      idempotent converge of N containers with one openvz.cloud.containers task
+  loop      the same converge as a loop over openvz.cloud.container (one module run per item)
+  bare      one task running a bare ``vzlist -a -j`` (the floor: what reading the state costs)
+  info      openvz.cloud.container_info over M containers vs ``bare`` on the same M
+Targets (issue 3): bulk / bare <= 1.5; loop / bulk >= 20.
+
+Sizes via environment: BENCH_CONTAINERS_N (default 500), BENCH_INFO_N (default 1000),
+BENCH_ROUNDS (default 3, medians). Needs root (it brings up a lab host).
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests"))
+sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "integration"))
+
+from lablib import Lab  # noqa: E402  pylint: disable=wrong-import-position
+
+TEMPLATE = "bench-tiny-1.0-x86_64"
+FIRST_CTID = 10000
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def container_specs(count):
+    return [{"ctid": FIRST_CTID + index, "ostemplate": TEMPLATE, "layout": "simfs",
+             "hostname": "bench%d.example.org" % index, "ram": "256M", "swap": "512M",
+             "cpuunits": 1000, "state": "present"} for index in range(count)]
+
+
+PLAYBOOKS = {
+    "bulk": """
+- hosts: ovz1
+  gather_facts: false
+  tasks:
+    - name: Converge all containers in one task
+      openvz.cloud.containers:
+        containers: "{{ bench_specs }}"
+""",
+    "loop": """
+- hosts: ovz1
+  gather_facts: false
+  tasks:
+    - name: Converge one container per loop item
+      openvz.cloud.container:
+        ctid: "{{ item.ctid }}"
+        ostemplate: "{{ item.ostemplate }}"
+        layout: "{{ item.layout }}"
+        hostname: "{{ item.hostname }}"
+        ram: "{{ item.ram }}"
+        swap: "{{ item.swap }}"
+        cpuunits: "{{ item.cpuunits }}"
+        state: "{{ item.state }}"
+      loop: "{{ bench_specs }}"
+""",
+    "bare": """
+- hosts: ovz1
+  gather_facts: false
+  tasks:
+    - name: Read every container with vzlist
+      ansible.builtin.command:
+        argv: [vzlist, -a, -j]
+      changed_when: false
+""",
+    "info": """
+- hosts: ovz1
+  gather_facts: false
+  tasks:
+    - name: Report every container
+      openvz.cloud.container_info:
+""",
+}
+
+
+def make_tiny_template(directory):
+    path = os.path.join(directory, TEMPLATE + ".tar.gz")
+    source = os.path.join(directory, "os-release")
+    with open(source, "w") as handle:
+        handle.write('NAME="bench"\n')
+    with tarfile.open(path, "w:gz") as archive:
+        archive.add(source, arcname="etc/os-release")
+    return path
+
+
+class Bench(object):
+    def __init__(self, lab, workdir):
+        self.lab = lab
+        self.workdir = workdir
+        self.playbooks = {}
+        for name, text in PLAYBOOKS.items():
+            path = os.path.join(workdir, name + ".yml")
+            with open(path, "w") as handle:
+                handle.write(text)
+            self.playbooks[name] = path
+
+    def run(self, name, specs=None, expect_changed=False):
+        extra = {"bench_specs": specs or []}
+        start = time.monotonic()
+        result = self.lab.run_playbook(self.playbooks[name], extra_vars=extra)
+        elapsed = time.monotonic() - start
+        if result.rc != 0:
+            raise SystemExit("%s failed:\n%s" % (name, result))
+        stats = result.stats.get("ovz1", {})
+        if not expect_changed and stats.get("changed", 0):
+            raise SystemExit("%s was expected to change nothing: %s" % (name, json.dumps(stats)))
+        return elapsed
+
+    def median(self, name, specs=None, rounds=ROUNDS):
+        return statistics.median(self.run(name, specs) for _ in range(rounds))
+
+
+def main():
+    if os.geteuid() != 0:
+        print("bench_containers: needs root (lab hosts), skipped")
+        return 0
+    count = int(os.environ.get("BENCH_CONTAINERS_N", "500"))
+    info_count = int(os.environ.get("BENCH_INFO_N", "1000"))
+    workdir = tempfile.mkdtemp(prefix="openvz-bench-")
+    lab = Lab.up(lab_dir=os.path.join(REPO_ROOT, "build", "lab-bench"), hosts=1)
+    rows = []
+    try:
+        template = make_tiny_template(workdir)
+        lab.exec("ovz1", ["cp", template, "/vz/template/cache/"])
+        bench = Bench(lab, workdir)
+        specs = container_specs(count)
+
+        rows.append(("create %d (bulk, first run)" % count, bench.run("bulk", specs, expect_changed=True)))
+        bulk = bench.median("bulk", specs)
+        bare = bench.median("bare")
+        loop = bench.run("loop", specs)
+        rows += [("bulk converge, %d unchanged" % count, bulk),
+                 ("loop converge, %d unchanged" % count, loop),
+                 ("bare vzlist -a -j, %d" % count, bare)]
+
+        bench.run("bulk", container_specs(info_count), expect_changed=True)
+        info = bench.median("info")
+        bare_info = bench.median("bare")
+        rows += [("container_info, %d" % info_count, info),
+                 ("bare vzlist -a -j, %d" % info_count, bare_info)]
+    finally:
+        lab.down()
+
+    print("%-36s %10s" % ("row", "seconds"))
+    for label, seconds in rows:
+        print("%-36s %10.2f" % (label, seconds))
+    print()
+    print("%-36s %10s %10s" % ("ratio", "value", "target"))
+    print("%-36s %10.2f %10s" % ("bulk / bare", bulk / bare, "<= 1.5"))
+    print("%-36s %10.2f %10s" % ("loop / bulk", loop / bulk, ">= 20"))
+    print("%-36s %10.2f %10s" % ("container_info / bare (%d)" % info_count, info / bare_info, "<= 1.5"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
