@@ -14,7 +14,6 @@ BENCH_ROUNDS (default 3, medians). Needs root (it brings up a lab host).
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -116,7 +115,7 @@ class Bench(object):
         return elapsed
 
     def median(self, name, specs=None, rounds=ROUNDS):
-        return statistics.median(self.run(name, specs) for _ in range(rounds))
+        return statistics.median([self.run(name, specs) for _round in range(rounds)])
 
 
 def main():
