@@ -31,7 +31,7 @@ sys.path.insert(0, COLLECTIONS)
 from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import dumps  # noqa: E402
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-CONVERGE = os.path.join(REPO, 'roles', 'template_sync', 'molecule', 'default', 'converge.yml')
+CONVERGE = os.path.join(REPO, 'extensions', 'molecule', 'template_sync', 'converge.yml')
 EXPORT = '/srv/it-secondary'
 MOUNT = '/mnt/openvz-cloud-secondary'
 CACHE = '/vz/template/cache'
