@@ -1,25 +1,17 @@
 #!/bin/sh
-# Installs the Debian packages the tests and the lab need. Idempotent: does nothing
-# when every package is already installed.
+# Installs the Debian packages of the given lists (scripts/debian-packages/<list>.txt,
+# default: base). Idempotent: runs apt only when something is missing.
 set -eu
-PACKAGES="
-iproute2
-openssh-server
-openssh-client
-busybox-static
-bridge-utils
-rsync
-procps
-util-linux
-shellcheck
-sudo
-tar
-"
+lists_dir=$(dirname "$0")/debian-packages
+[ "$#" -gt 0 ] || set -- base
 missing=""
-for pkg in $PACKAGES; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $pkg"
-    fi
+for list in "$@"; do
+    while read -r pkg; do
+        case "$pkg" in ''|'#'*) continue ;; esac
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            missing="$missing $pkg"
+        fi
+    done < "$lists_dir/$list.txt"
 done
 if [ -z "$missing" ]; then
     exit 0
