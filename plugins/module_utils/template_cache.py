@@ -368,9 +368,9 @@ def install(cache, name, source, algorithm, expected_digest=None):
         try:
             with os.fdopen(fd, 'wb') as handle:
                 if source.is_url:
-                    suffix, digest, size = _copy_stream(stream, handle, algorithm)
+                    suffix, digest, size = _copy_stream(stream, handle, part, algorithm)
                 else:
-                    suffix, digest, size = _copy_file(stream, handle, algorithm, expected_size)
+                    suffix, digest, size = _copy_file(stream, handle, part, algorithm, expected_size)
             if expected_size is not None and size != expected_size:
                 raise TemplateError('Copy of %s is incomplete: got %d of %d bytes' % (source.src, size, expected_size))
             if expected_digest is not None and digest != expected_digest:
@@ -410,39 +410,64 @@ def _check_free_space(directory, needed):
 
 
 class _Hasher(object):
-    """Hashes chunks in a worker thread, in order, while the caller writes them.
+    """Hashes a file in a worker thread as it grows, up to the length the copier reports.
 
-    hashlib and file writes release the GIL, so hashing overlaps the disk writes.
+    The worker reads back what landed in the file (from the page cache), so the digest
+    covers the written bytes. The copier never waits for it: it finishes the copy and
+    flushes to disk while the hash catches up. hashlib and file I/O release the GIL.
     """
 
-    def __init__(self, algorithm):
+    def __init__(self, path, algorithm):
         self.digest = hashlib.new(algorithm)
-        self._chunks = queue.Queue(maxsize=16)  # at most 16 chunks (64 MiB) wait for hashing
+        self._handle = open(path, 'rb', buffering=0)
+        self._lengths = queue.Queue()
+        self._error = None
+        self._stopping = False
         self._thread = threading.Thread(target=self._run)
         self._thread.daemon = True
         self._thread.start()
 
     def _run(self):
-        while True:
-            chunk = self._chunks.get()
-            if chunk is None:
-                return
-            self.digest.update(chunk)
+        buffer = bytearray(CHUNK_SIZE)
+        view = memoryview(buffer)
+        position = 0
+        try:
+            while True:
+                length = self._lengths.get()
+                if length is None:
+                    return
+                while position < length and not self._stopping:
+                    count = self._handle.readinto(view[:min(CHUNK_SIZE, length - position)])
+                    if not count:
+                        raise IOError('the file shrank to %d bytes while it was being hashed' % position)
+                    self.digest.update(view[:count])
+                    position += count
+        except Exception as exc:  # reported by hexdigest() in the caller's thread
+            self._error = exc
 
-    def update(self, chunk):
-        self._chunks.put(chunk)
+    def advance(self, length):
+        """The file now holds ``length`` bytes to hash."""
+        self._lengths.put(length)
 
     def hexdigest(self):
-        self.close()
+        """Wait for the worker to hash everything reported, then return the digest."""
+        self._lengths.put(None)
+        self._thread.join()
+        self._handle.close()
+        if self._error is not None:
+            raise self._error
         return self.digest.hexdigest()
 
     def close(self):
+        """Stop the worker without finishing the hash (the copy failed or was interrupted)."""
+        self._stopping = True
         if self._thread.is_alive():
-            self._chunks.put(None)
+            self._lengths.put(None)
             self._thread.join()
+        self._handle.close()
 
 
-def _copy_stream(stream, handle, algorithm):
+def _copy_stream(stream, handle, part, algorithm):
     """Copy a stream (a download), hashing it; flush to disk; return (archive suffix, hex digest, size)."""
     head = b''
     while len(head) < SNIFF_SIZE:
@@ -451,30 +476,27 @@ def _copy_stream(stream, handle, algorithm):
             break
         head += chunk
     suffix = archive_suffix(head)
-    hasher = _Hasher(algorithm)
+    hasher = _Hasher(part, algorithm)
     try:
-        hasher.update(head)
-        handle.write(head)
-        size = len(head)
-        while True:
-            chunk = stream.read(STREAM_CHUNK_SIZE)
-            if not chunk:
-                break
-            hasher.update(chunk)
+        chunk = head
+        size = 0
+        while chunk:
             handle.write(chunk)
+            handle.flush()
             size += len(chunk)
-        handle.flush()
+            hasher.advance(size)
+            chunk = stream.read(STREAM_CHUNK_SIZE)
         os.fsync(handle.fileno())
         return suffix, hasher.hexdigest(), size
     finally:
         hasher.close()
 
 
-def _copy_file(stream, handle, algorithm, size):
-    """Copy a local file in the kernel (sendfile) and hash what landed in the copy.
+def _copy_file(stream, handle, part, algorithm, size):
+    """Copy a local file in the kernel (sendfile) while a worker thread hashes the copy.
 
-    Each chunk is read back from the temporary file (page cache) and hashed in a worker
-    thread while the next chunk is copied, so the digest covers the written bytes.
+    The copy runs ahead of the hash and the flush to disk overlaps the hashing, so a
+    first sync costs about max(copy + flush, hash) rather than their sum.
     Kernels without file-to-file sendfile (before 2.6.33, e.g. legacy OpenVZ) get a
     read/write loop instead.
     """
@@ -482,7 +504,7 @@ def _copy_file(stream, handle, algorithm, size):
     target_fd = handle.fileno()
     suffix = archive_suffix(os.pread(source_fd, SNIFF_SIZE, 0))
     copy_chunk = _sendfile_chunk
-    hasher = _Hasher(algorithm)
+    hasher = _Hasher(part, algorithm)
     try:
         offset = 0
         while offset < size:
@@ -496,9 +518,9 @@ def _copy_file(stream, handle, algorithm, size):
                 continue
             if sent == 0:
                 break  # the source shrank; the caller reports the short copy
-            hasher.update(os.pread(target_fd, sent, offset))
             offset += sent
-        os.fsync(target_fd)  # flushes to disk while the hasher finishes
+            hasher.advance(offset)
+        os.fsync(target_fd)
         return suffix, hasher.hexdigest(), offset
     finally:
         hasher.close()

@@ -532,3 +532,24 @@ def test_source_size_must_match_properties(cache, tmp_path):
     with pytest.raises(tc.TemplateError) as error:
         tc.ensure_present(cache, tc.TemplateRequest('tpl', src), source, False)
     assert 'its template.properties says %d' % (len(TAR) + 1) in str(error.value)
+
+
+def test_hashing_failure_installs_nothing(cache, tmp_path, monkeypatch):
+    src = write_src(tmp_path, gzip.compress(TAR) + os.urandom(2 * tc.CHUNK_SIZE))
+    real_new = hashlib.new
+
+    class FailingDigest(object):
+        def __init__(self, name):
+            self.real = real_new(name)
+            self.calls = 0
+
+        def update(self, data):
+            self.calls += 1
+            if self.calls > 1:
+                raise IOError(errno.EIO, 'Input/output error')
+            self.real.update(data)
+    monkeypatch.setattr(tc.hashlib, 'new', FailingDigest)
+    with pytest.raises(tc.TemplateError) as error:
+        present(cache, 'tpl', src)
+    assert 'Input/output error' in str(error.value) and 'nothing was installed' in str(error.value)
+    assert cache_entries(cache) == []
