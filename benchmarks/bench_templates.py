@@ -130,7 +130,7 @@ def time_first_sync(first, work, cold):
         ('cp_sync', lambda target: time_cp(first, target, sync=True)),
         ('module', lambda target: timed(lambda: sync_templates(first, target, expect=len(first)))),
     )
-    timings = dict((name, []) for name, _ in contenders)
+    timings = dict((name, []) for name, _run in contenders)
     for index in range(ROUNDS):
         for name, run in contenders:
             target = os.path.join(work, 'cold' if cold else 'warm', str(index), name)
