@@ -1,8 +1,9 @@
-"""The molecule scenarios under extensions/molecule: each boots its own full-kernel lab VM,
+"""The molecule scenarios under extensions/molecule: each creates its own platforms (a
+full-kernel lab VM, or for ``host`` the emulated OpenVZ hosts of tests/lab/labctl.py),
 converges its role, checks idempotence and verifies.
 
-They need the VM lab prerequisites (scripts/install-vm-deps.sh); without them they are
-skipped unless ``OPENVZ_CLOUD_VM_REQUIRED=1``.
+They need root and, for the VM, the VM lab prerequisites (scripts/install-vm-deps.sh);
+without them they are skipped unless ``OPENVZ_CLOUD_VM_REQUIRED=1``.
 """
 
 import os
@@ -16,16 +17,20 @@ import pytest
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.dirname(sys.executable)
 VM_TOOLS = ("qemu-system-x86_64", "qemu-img", "debootstrap", "mkfs.ext4", "ssh")
+# Tools a scenario needs besides root; scenarios not listed boot the VM lab.
+SCENARIO_TOOLS = {"host": ()}
 MOLECULE_TIMEOUT = 1800
 SCENARIOS = sorted(os.listdir(os.path.join(REPO_ROOT, "extensions", "molecule")))
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_molecule_scenario(scenario):
-    missing = [tool for tool in VM_TOOLS if shutil.which(tool) is None]
-    if missing or os.geteuid() != 0:
-        message = "VM lab unavailable (run scripts/install-vm-deps.sh as root): missing %s" % (
-            ", ".join(missing) or "root")
+    missing = [tool for tool in SCENARIO_TOOLS.get(scenario, VM_TOOLS) if shutil.which(tool) is None]
+    if os.geteuid() != 0:
+        missing.append("root")
+    if missing:
+        message = "scenario %s needs root and its lab tools (scripts/install-vm-deps.sh): missing %s" % (
+            scenario, ", ".join(missing))
         if os.environ.get("OPENVZ_CLOUD_VM_REQUIRED") == "1":
             pytest.fail(message)
         pytest.skip(message)
