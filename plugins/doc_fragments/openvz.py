@@ -44,3 +44,12 @@ options:
     type: path
     default: /etc/vz/vz.conf
 '''
+
+    NETWORK_FILES = r'''
+options:
+  config_dir:
+    description:
+      - Directory of the files; default C(/etc/sysconfig/network-scripts) (ifcfg) or
+        C(/etc/network/interfaces.d) (ifupdown).
+    type: path
+'''

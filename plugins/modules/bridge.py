@@ -103,15 +103,11 @@ options:
     type: str
     choices: [auto, ifcfg, ifupdown]
     default: auto
-  config_dir:
-    description:
-      - Directory of the files; default C(/etc/sysconfig/network-scripts) (ifcfg) or
-        C(/etc/network/interfaces.d) (ifupdown).
-    type: path
 notes:
   - Runtime changes use C(ip) from iproute2 with JSON output (iproute2 4.13 or later).
   - The module does not rewrite C(/etc/network/interfaces) itself.
 extends_documentation_fragment:
+  - openvz.cloud.openvz.network_files
   - openvz.cloud.attributes
   - openvz.cloud.attributes.actiongroup_openvz
 attributes:

@@ -62,12 +62,8 @@ options:
     type: str
     choices: [auto, ifcfg, ifupdown]
     default: auto
-  config_dir:
-    description:
-      - Directory of the files; default C(/etc/sysconfig/network-scripts) (ifcfg) or
-        C(/etc/network/interfaces.d) (ifupdown).
-    type: path
 extends_documentation_fragment:
+  - openvz.cloud.openvz.network_files
   - openvz.cloud.attributes
   - openvz.cloud.attributes.actiongroup_openvz
 attributes:
