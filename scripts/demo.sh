@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# make demo: a full-kernel lab VM as the OpenVZ hypervisor host (vzctl from the emulator,
-# kernel nfsd serving a CloudStack secondary storage export, systemd for the agent), a test
-# management server on this machine's loopback, then playbooks/site.yml end to end,
-# containers on an untagged bridge and on VLAN 100 (converged twice: the second run must
-# change nothing), and a summary. The VM stays up for a look around; `make demo-down`
-# (scripts/demo.sh down) removes it.
+# make demo: two full-kernel lab VMs as OpenVZ hypervisor hosts of one cluster (vzctl from
+# the emulator, systemd for the agent), linked by a second NIC (eth1: storage network and
+# VLAN trunk); kernel nfsd on the first serves a CloudStack secondary storage export; a test
+# management server listens on this machine's loopback. Then playbooks/site.yml end to end,
+# containers on an untagged bridge and on VLAN 100 across both hosts (converged twice: the
+# second run must change nothing), and a summary. The VMs stay up for a look around;
+# `make demo-down` (scripts/demo.sh down) removes them.
 #   scripts/demo.sh [up|down] [RUN_DIR]     (RUN_DIR defaults to build/demo)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,8 +15,13 @@ python=${PYTHON:-$repo/.venv/bin/python}
 bin=$(dirname "$python")
 demo="$repo/tests/lab/demo"
 
+hosts=(ovzvm1 ovzvm2)
+
 down() {
-    "$python" "$repo/tests/lab/vm/vmlab.py" down --dir "$run_dir/vm" >/dev/null 2>&1 || true
+    local host
+    for host in "${hosts[@]}"; do
+        "$python" "$repo/tests/lab/vm/vmlab.py" down --dir "$run_dir/$host" >/dev/null 2>&1 || true
+    done
     if [ -f "$run_dir/listener/listener.pid" ]; then
         "$python" "$repo/tests/agent_standin/mgmt_listener.py" --stop --pidfile "$run_dir/listener/listener.pid" || true
     fi
@@ -55,24 +61,46 @@ port=$("$python" "$repo/tests/agent_standin/mgmt_listener.py" --listen 127.0.0.1
     --record "$run_dir/listener/received.jsonl" --lifetime 7200 --daemon --pidfile "$run_dir/listener/listener.pid")
 echo "listening on 127.0.0.1:$port"
 
-step "Hypervisor host: the full-kernel lab VM with the OpenVZ emulator"
-inventory=$("$python" "$repo/tests/lab/vm/vmlab.py" up --dir "$run_dir/vm" \
-    --netdev-opt "guestfwd=tcp:10.0.2.100:8250-tcp:127.0.0.1:$port" | tail -n 1)
-sed 's/^\[vmhosts\]$/[hypervisors]/' "$inventory" > "$run_dir/inventory.ini"
+step "Hypervisor hosts: two full-kernel lab VMs with the OpenVZ emulator, eth1 linking them"
+# eth1 of each VM is one end of a point-to-point UDP tunnel on this machine's loopback.
+read -r link_a link_b < <("$python" -c '
+import socket
+socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+for sock in socks:
+    sock.bind(("127.0.0.1", 0))
+print(" ".join(str(sock.getsockname()[1]) for sock in socks))')
+boot() {  # name, local UDP port, remote UDP port
+    "$python" "$repo/tests/lab/vm/vmlab.py" up --dir "$run_dir/$1" --name "$1" --cpus 1 \
+        --netdev-opt "guestfwd=tcp:10.0.2.100:8250-tcp:127.0.0.1:$port" \
+        --nic "socket,udp=127.0.0.1:$3,localaddr=127.0.0.1:$2" > "$run_dir/$1.up.log" 2>&1
+}
+"$python" "$repo/tests/lab/vm/vmlab.py" build >/dev/null  # once, before two boots share the cache
+boot ovzvm1 "$link_a" "$link_b" & boot_1=$!
+boot ovzvm2 "$link_b" "$link_a" & boot_2=$!
+failed=0
+wait "$boot_1" || failed=1
+wait "$boot_2" || failed=1
+cat "$run_dir/ovzvm1.up.log" "$run_dir/ovzvm2.up.log"
+[ "$failed" = 0 ] || { echo "a lab VM did not come up" >&2; exit 1; }
+{
+    echo "[hypervisors]"
+    grep -hv '^\[' "$run_dir/ovzvm1/inventory.ini" | sed 's/$/ openvz_demo_link_address=198.18.1.1/'
+    grep -hv '^\[' "$run_dir/ovzvm2/inventory.ini" | sed 's/$/ openvz_demo_link_address=198.18.1.2/'
+} > "$run_dir/inventory.ini"
 
-step "Lab set-up: trunk NIC, NFS export of the secondary storage (tests/lab/demo/prepare.yml)"
+step "Lab set-up: storage addresses on eth1, NFS export of the secondary storage (tests/lab/demo/prepare.yml)"
 playbook "$demo/prepare.yml"
 
 step "playbooks/site.yml: discover -> network -> templates -> agent"
 playbook "$repo/playbooks/site.yml"
 
-step "playbooks/containers.yml: web on cloudbr0, app1 and app2 on VLAN 100"
+step "playbooks/containers.yml: web on cloudbr0, app1 (ovzvm1) and app2 (ovzvm2) on VLAN 100"
 playbook "$repo/playbooks/containers.yml"
 
 step "playbooks/containers.yml again: nothing may change"
 second=$(playbook "$repo/playbooks/containers.yml")
 echo "$second" | sed -n '/PLAY RECAP/,$p'
-if ! echo "$second" | grep -Eq 'ovzvm1 +: ok=[0-9]+ +changed=0 .*failed=0'; then
+if [ "$(echo "$second" | grep -Ec 'ovzvm[12] +: ok=[0-9]+ +changed=0 .*failed=0')" != 2 ]; then
     echo "the second containers.yml run changed something" >&2
     exit 1
 fi
@@ -82,4 +110,4 @@ playbook "$demo/summary.yml"
 
 echo
 echo "Demo done in $(( $(date +%s) - started )) s. Discovery reports: $run_dir/discovery"
-echo "Log in: $python $repo/tests/lab/vm/vmlab.py ssh --dir $run_dir/vm ; remove it: make demo-down"
+echo "Log in: $python $repo/tests/lab/vm/vmlab.py ssh --dir $run_dir/ovzvm1 (or ovzvm2); remove them: make demo-down"

@@ -1,8 +1,9 @@
-"""`make demo` end to end (scripts/demo.sh): the lab VM as hypervisor host and NFS secondary
-storage, playbooks/site.yml (discover -> network -> templates -> agent), containers.yml twice
-(the script fails if the second run changes anything) and the summary. The tests then observe
-the VM: the template synced byte for byte and unmounted export, the agent's guid, veth NICs in
-their bridges, and VLAN 100 isolating app1/app2 from web at layer 2.
+"""`make demo` end to end (scripts/demo.sh): two lab VMs as the hypervisor hosts of one
+cluster, linked by eth1, the first also serving NFS secondary storage; playbooks/site.yml
+(discover -> network -> templates -> agent), containers.yml twice (the script fails if the
+second run changes anything) and the summary. The tests then observe the VMs: the template
+synced byte for byte and the export unmounted, each agent's guid, veth NICs in their bridges,
+and VLAN 100 joining app1 (ovzvm1) and app2 (ovzvm2) across the trunk while isolating web.
 """
 
 import hashlib
@@ -18,8 +19,8 @@ from vm_fixture import _load_vmlab, _missing_prerequisites
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO = os.path.join(REPO, "scripts", "demo.sh")
 DEMO_TIMEOUT = 1500
-# qemu's user network gives the guest this address; the demo derives the guid from it.
-VM_ADDRESS = "10.0.2.15"
+# The hosts' storage network addresses on eth1; the demo derives their guids from them.
+HOSTS = {"ovzvm1": "198.18.1.1", "ovzvm2": "198.18.1.2"}
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,9 @@ def demo(tmp_path_factory):
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                                 timeout=DEMO_TIMEOUT, check=False)
         assert result.returncode == 0, "scripts/demo.sh failed:\n" + result.stdout[-10000:]
-        vm = _load_vmlab().LabVM(os.path.join(run_dir, "vm"))
-        yield run_dir, result.stdout, vm
+        vmlab = _load_vmlab()
+        vms = dict((name, vmlab.LabVM(os.path.join(run_dir, name))) for name in HOSTS)
+        yield run_dir, result.stdout, vms
     finally:
         subprocess.run([DEMO, "down", run_dir], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, check=False)
@@ -55,47 +57,55 @@ def links(vm):
 
 
 def test_template_synced_from_nfs_byte_for_byte(demo):
-    run_dir, _output, vm = demo
+    run_dir, _output, vms = demo
     with open(os.path.join(run_dir, "templates", "busybox-1.35-x86_64.tar.gz"), "rb") as handle:
         expected = hashlib.sha256(handle.read()).hexdigest()
-    cached = ssh_ok(vm, ["sha256sum", "/vz/template/cache/busybox-1.35-x86_64.tar.gz"]).split()[0]
-    assert cached == expected
-    mounts = [line.split() for line in ssh_ok(vm, ["findmnt", "-n", "-l", "-o", "TARGET,FSTYPE"]).splitlines()]
-    nfs_mounts = [target for target, fstype in mounts if fstype in ("nfs", "nfs4")]
-    assert nfs_mounts == [], "the export stays mounted after the sync: %s" % nfs_mounts
+    for vm in vms.values():
+        cached = ssh_ok(vm, ["sha256sum", "/vz/template/cache/busybox-1.35-x86_64.tar.gz"]).split()[0]
+        assert cached == expected
+        mounts = [line.split() for line in ssh_ok(vm, ["findmnt", "-n", "-l", "-o", "TARGET,FSTYPE"]).splitlines()]
+        nfs_mounts = [target for target, fstype in mounts if fstype in ("nfs", "nfs4")]
+        assert nfs_mounts == [], "the export stays mounted after the sync: %s" % nfs_mounts
 
 
-def test_agent_connected_with_the_discovered_guid(demo):
-    run_dir, _output, vm = demo
-    with open(os.path.join(run_dir, "discovery", "ovzvm1.json")) as handle:
-        report = json.load(handle)
-    guid = report["host"]["guid"]
-    assert guid and report["host"]["guid_address"] == VM_ADDRESS
-    properties = ssh_ok(vm, ["cat", "/etc/cloudstack/agent/agent.properties"])
-    assert "guid=%s\n" % guid in properties
-    assert "local.storage.uuid=%s\n" % report["local_storage"]["uuid"] in properties
+def test_agents_connected_with_the_discovered_guids(demo):
+    run_dir, _output, vms = demo
     with open(os.path.join(run_dir, "listener", "received.jsonl")) as handle:
-        lines = [json.loads(line) for line in handle]
-    assert any(event["event"] == "line" and event["line"] == guid for event in lines), lines
+        received = [json.loads(line)["line"] for line in handle if json.loads(line)["event"] == "line"]
+    guids = set()
+    for name, address in HOSTS.items():
+        with open(os.path.join(run_dir, "discovery", name + ".json")) as handle:
+            report = json.load(handle)
+        guid = report["host"]["guid"]
+        assert report["host"]["guid_address"] == address and guid
+        properties = ssh_ok(vms[name], ["cat", "/etc/cloudstack/agent/agent.properties"])
+        assert "guid=%s\n" % guid in properties
+        assert "local.storage.uuid=%s\n" % report["local_storage"]["uuid"] in properties
+        assert guid in received, (name, guid, received)
+        guids.add(guid)
+    assert len(guids) == 2
 
 
 def test_nics_in_their_bridges_and_the_vlan_device(demo):
-    _run_dir, output, vm = demo
-    found = links(vm)
-    assert found["veth101.0"].get("master") == "cloudbr0"
-    assert found["veth102.0"].get("master") == "brtrunk0-100"
-    assert found["veth103.0"].get("master") == "brtrunk0-100"
-    vlan = found["trunk0.100"]
-    assert vlan["linkinfo"]["info_kind"] == "vlan" and vlan["linkinfo"]["info_data"]["id"] == 100
-    assert vlan.get("master") == "brtrunk0-100"
-    assert "container 102 app1 running" in output and "eth0 on brtrunk0-100" in output
+    _run_dir, output, vms = demo
+    first, second = links(vms["ovzvm1"]), links(vms["ovzvm2"])
+    assert first["veth101.0"].get("master") == "cloudbr0"
+    assert first["veth102.0"].get("master") == "breth1-100"
+    assert second["veth101.0"].get("master") == "breth1-100"
+    for found in (first, second):
+        vlan = found["eth1.100"]
+        assert vlan["linkinfo"]["info_kind"] == "vlan" and vlan["linkinfo"]["info_data"]["id"] == 100
+        assert vlan.get("master") == "breth1-100"
+    assert "container 102 app1 running" in output and "eth0 on breth1-100" in output
 
 
-def test_vlan_100_connects_app1_and_app2_but_not_web(demo):
-    _run_dir, _output, vm = demo
-    for ctid, address in (("101", "198.18.100.1/24"), ("102", "198.18.100.2/24"), ("103", "198.18.100.3/24")):
-        ssh_ok(vm, ["vzctl", "exec", ctid, "ip addr add %s dev eth0 && ip link set eth0 up" % address])
-    ping = ["vzctl", "exec", "102", "ping -c 1 -W 2 198.18.100.3"]
-    assert vm.ssh(ping).returncode == 0, "app1 cannot reach app2 on VLAN 100"
-    isolated = vm.ssh(["vzctl", "exec", "102", "ping -c 1 -W 2 198.18.100.1"])
+def test_vlan_100_joins_app1_and_app2_across_hosts_but_not_web(demo):
+    _run_dir, _output, vms = demo
+    for host, ctid, address in (("ovzvm1", "101", "198.18.100.1/24"), ("ovzvm1", "102", "198.18.100.2/24"),
+                                ("ovzvm2", "101", "198.18.100.3/24")):
+        ssh_ok(vms[host], ["vzctl", "exec", ctid, "ip addr add %s dev eth0 && ip link set eth0 up" % address])
+    app1 = vms["ovzvm1"]
+    assert app1.ssh(["vzctl", "exec", "102", "ping -c 3 -W 3 198.18.100.3"]).returncode == 0, \
+        "app1 (ovzvm1) cannot reach app2 (ovzvm2) on VLAN 100"
+    isolated = app1.ssh(["vzctl", "exec", "102", "ping -c 1 -W 2 198.18.100.1"])
     assert isolated.returncode != 0, "app1 on VLAN 100 reaches web on the untagged bridge"

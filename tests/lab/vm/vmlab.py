@@ -15,9 +15,11 @@ The VM has no way off the machine: qemu user networking with ``restrict=on`` and
 """
 
 import argparse
+import hashlib
 import io
 import json
 import os
+import re
 import shlex
 import signal
 import socket
@@ -74,7 +76,6 @@ class LabVM:
     """One lab VM run, its state kept in ``run_dir`` so other processes can reach it."""
 
     host = "127.0.0.1"
-    name = vmimage.VM_HOSTNAME
 
     def __init__(self, run_dir, cache_dir=None):
         self.run_dir = os.path.abspath(run_dir)
@@ -101,6 +102,11 @@ class LabVM:
     @property
     def inventory(self):
         return self._path("inventory.ini")
+
+    @property
+    def name(self):
+        """Host name and inventory name (the image's, unless ``up`` was given another)."""
+        return self.state.get("name") or vmimage.VM_HOSTNAME
 
     @property
     def port(self):
@@ -148,7 +154,7 @@ class LabVM:
             "-o", "IdentitiesOnly=yes",
             "-o", "BatchMode=yes",
             "-o", "UserKnownHostsFile=" + self.state["known_hosts"],
-            "-o", "HostKeyAlias=" + self.name,
+            "-o", "HostKeyAlias=" + vmimage.VM_HOSTNAME,  # the image's pinned host key
             "-o", "StrictHostKeyChecking=yes",
             "-o", "ConnectTimeout=10",
             "-o", "ServerAliveInterval=15",
@@ -188,9 +194,16 @@ class LabVM:
                            stderr=subprocess.DEVNULL, timeout=30, check=False)
 
     # -- lifecycle --------------------------------------------------------------------
-    def up(self, netdev_opts=(), memory="1024", cpus="2", provision=True,
-           wait_seconds=SSH_WAIT_SECONDS, progress=sys.stderr):
-        """Build (if needed) and boot the VM, wait for SSH, provision the emulator."""
+    def up(self, netdev_opts=(), memory="1024", cpus="2", provision=True,  # pylint: disable=too-many-arguments
+           wait_seconds=SSH_WAIT_SECONDS, progress=sys.stderr, name=None, nics=()):
+        """Build (if needed) and boot the VM, wait for SSH, provision the emulator.
+
+        ``name`` renames the host (hostname, inventory name); each of ``nics`` is a qemu
+        ``-netdev`` spec without ``id`` (e.g. ``socket,udp=...,localaddr=...``) that becomes
+        eth1, eth2, ... in the guest.
+        """
+        if name is not None and not re.match(r"^[a-z][a-z0-9-]{0,30}$", name):
+            raise LabError("invalid VM name %r: lower-case letters, digits and '-'" % name)
         running_pid = self.qemu_pid()
         if running_pid:
             raise LabError("a VM is already running from %s (pid %s); run down first"
@@ -205,10 +218,12 @@ class LabVM:
             raise LabError("creating the overlay %s failed: %s" % (self.overlay, created.stderr.strip()))
         started = time.monotonic()
         try:
-            self._start_qemu(image, list(netdev_opts), memory, cpus)
+            self._start_qemu(image, list(netdev_opts), memory, cpus, name, list(nics))
             self._wait_for_ssh(wait_seconds)
             self.state["boot_to_ssh_seconds"] = round(time.monotonic() - started, 1)
             self._start_ssh_master()
+            if self.name != vmimage.VM_HOSTNAME:
+                self._rename_host()
             if provision:
                 self.provision_emulator()
         except BaseException:
@@ -221,7 +236,23 @@ class LabVM:
                           self.state["up_seconds"]))
         return self
 
-    def _qemu_argv(self, image, port, netdev_opts, memory, cpus):
+    def _rename_host(self):
+        script = ('set -e; hostname "$1"; echo "$1" > /etc/hostname; '
+                  'sed -i "s/\\<%s\\>/$1/g" /etc/hosts' % vmimage.VM_HOSTNAME)
+        result = self.ssh(["sh", "-c", script, "sh", self.name], timeout=60)
+        if result.returncode != 0:
+            raise LabError("renaming the VM to %s failed: %s%s" % (self.name, result.stdout, result.stderr))
+
+    def _nic_argv(self, nics):
+        argv = []
+        for index, spec in enumerate(nics, 1):
+            mac_bytes = hashlib.sha256(("%s/%d" % (self.name, index)).encode()).digest()[:3]
+            mac = "52:54:00:" + ":".join("%02x" % byte for byte in mac_bytes)
+            argv += ["-netdev", "%s,id=net%d" % (spec, index),
+                     "-device", "virtio-net-pci,netdev=net%d,mac=%s" % (index, mac)]
+        return argv
+
+    def _qemu_argv(self, image, port, netdev_opts, memory, cpus, nics):
         netdev = ",".join(["user", "id=net0", "restrict=on",
                            "hostfwd=tcp:%s:%d-:22" % (self.host, port)] + netdev_opts)
         return [
@@ -237,6 +268,7 @@ class LabVM:
             "-drive", "file=%s,format=qcow2,if=virtio,cache=unsafe" % self.overlay,
             "-netdev", netdev,
             "-device", "virtio-net-pci,netdev=net0",
+        ] + self._nic_argv(nics) + [
             "-device", "virtio-rng-pci",
             "-display", "none",
             "-monitor", "none",
@@ -246,22 +278,23 @@ class LabVM:
             "-pidfile", self.pidfile,
         ]
 
-    def _start_qemu(self, image, netdev_opts, memory, cpus):
+    def _start_qemu(self, image, netdev_opts, memory, cpus, name, nics):  # pylint: disable=too-many-arguments
         # A free port can be taken between the probe and qemu's bind: retry a few times.
         for _attempt in range(3):
             port = _free_loopback_port()
-            argv = self._qemu_argv(image, port, netdev_opts, memory, cpus)
+            self.state = {"name": name} if name else {}
+            argv = self._qemu_argv(image, port, netdev_opts, memory, cpus, nics)
             result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
                                     text=True, check=False)
             if result.returncode == 0:
-                self.state = {
+                self.state.update({
                     "port": port,
                     "host": self.host,
                     "key": os.path.join(image, "id_ed25519"),
                     "known_hosts": os.path.join(image, "known_hosts"),
                     "image": image,
                     "qemu_argv": argv,
-                }
+                })
                 self._save_state()
                 self._write_inventory()
                 return
@@ -273,7 +306,7 @@ class LabVM:
     def _write_inventory(self):
         ssh_args = " ".join(shlex.quote(opt) for opt in [
             "-o", "UserKnownHostsFile=" + self.state["known_hosts"],
-            "-o", "HostKeyAlias=" + self.name,
+            "-o", "HostKeyAlias=" + vmimage.VM_HOSTNAME,  # the image's pinned host key
             "-o", "StrictHostKeyChecking=yes",
             "-o", "IdentitiesOnly=yes",
         ])
@@ -373,6 +406,10 @@ def main(argv=None):
                                 help="seconds to wait for SSH")
             action.add_argument("--no-provision", action="store_true",
                                 help="do not copy tests/emulator into the VM")
+            action.add_argument("--name", help="host and inventory name (default: %s)" % vmimage.VM_HOSTNAME)
+            action.add_argument("--nic", action="append", default=[],
+                                help="extra NIC (eth1, ...): a -netdev spec without id, "
+                                     "e.g. socket,udp=127.0.0.1:PORT,localaddr=127.0.0.1:PORT")
         if name == "ssh":
             action.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -387,7 +424,8 @@ def main(argv=None):
         lab = LabVM(args.dir, cache_dir=args.cache)
         if args.action == "up":
             lab.up(args.netdev_opt, memory=args.memory, cpus=args.cpus,
-                   provision=not args.no_provision, wait_seconds=args.wait)
+                   provision=not args.no_provision, wait_seconds=args.wait,
+                   name=args.name, nics=args.nic)
             print(lab.inventory)
         elif args.action == "down":
             lab.down()
