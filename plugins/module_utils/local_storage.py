@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The OpenVZ local storage pool as a CloudStack agent reports it (cloudstack.md section 5).
 
-Nothing here writes: the pool uuid is derived from the filesystem identity and the path,
-so it is the same on every run and after a reboot.
+Nothing here writes: the pool uuid is derived from the host's machine id, the filesystem
+identity and the path, so it is the same on every run and after a reboot, and hosts cloned
+from one image (same filesystem UUID, machine id regenerated as cloning requires) differ.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,6 +25,8 @@ POOL_TYPE = 'Filesystem'
 # uuid5 namespace of every pool uuid this collection derives (uuid5 of its own name).
 POOL_UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, 'local-storage.openvz.cloud')
 _OCTAL_ESCAPE_RE = re.compile(r'\\([0-7]{3})')
+MACHINE_ID_FILES = ('/etc/machine-id', '/var/lib/dbus/machine-id')
+_MACHINE_ID_RE = re.compile(r'^[0-9a-f]{32}$')
 
 
 def read_host_vz_config(host, vz_conf='/etc/vz/vz.conf'):
@@ -93,9 +96,21 @@ def filesystem_uuid_from_links(by_uuid_dir, major, minor):
     return None
 
 
-def pool_uuid(filesystem_id, path):
-    """Deterministic pool uuid: uuid5(POOL_UUID_NAMESPACE, '<filesystem id>:<path>')."""
-    return str(uuid.uuid5(POOL_UUID_NAMESPACE, '%s:%s' % (filesystem_id, path)))
+def pool_uuid(filesystem_id, path, host_id=None):
+    """Deterministic pool uuid: uuid5(POOL_UUID_NAMESPACE, '[<machine id>:]<filesystem id>:<path>')."""
+    name = '%s:%s' % (filesystem_id, path)
+    if host_id:
+        name = '%s:%s' % (host_id, name)
+    return str(uuid.uuid5(POOL_UUID_NAMESPACE, name))
+
+
+def machine_id(host):
+    """The host's systemd/dbus machine id (32 hex digits), or None (e.g. CentOS 6)."""
+    for name in MACHINE_ID_FILES:
+        text = (host.read_text(name) or '').strip().lower()
+        if _MACHINE_ID_RE.match(text):
+            return text
+    return None
 
 
 def filesystem_identity(statvfs_result, mount, filesystem_uuid):
@@ -233,9 +248,11 @@ def collect(host, path=None, vz_conf='/etc/vz/vz.conf', blkid=None, include_usag
     cache_dir = os.path.join(template_dir, 'cache')
     cache_bytes, cache_count = template_cache_usage(host.path(cache_dir))
     areas = container_private_areas(host, vz_config)
+    host_id = machine_id(host)
     report = {
-        'uuid': pool_uuid(identity, path),
+        'uuid': pool_uuid(identity, path, host_id),
         'uuid_source': uuid_source,
+        'machine_id': host_id,
         'filesystem_uuid': fs_uuid,
         'path': path,
         'path_source': path_source,

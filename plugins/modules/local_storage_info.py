@@ -22,8 +22,10 @@ description:
     areas, and the pool path is that directory's parent. C(/vz/private/$VEID) gives C(/vz);
     without C(VE_PRIVATE) the path is C(/vz).
   - B(uuid) - derived, never stored, so it is stable across runs and reboots and nothing is
-    written - it is C(uuid5(NS, "<filesystem id>:<path>")) where C(NS) is
-    C(uuid5(NAMESPACE_DNS, "local-storage.openvz.cloud")). The filesystem id is the
+    written - it is C(uuid5(NS, "<machine id>:<filesystem id>:<path>")) where C(NS) is
+    C(uuid5(NAMESPACE_DNS, "local-storage.openvz.cloud")). The machine id (C(/etc/machine-id),
+    else C(/var/lib/dbus/machine-id)) keeps hosts cloned from one image apart, as long as each
+    clone got its own machine id; without one the C(<machine id>:) part is left out. The filesystem id is the
     filesystem UUID (from C(/dev/disk/by-uuid), else C(blkid)), else the kernel's
     filesystem id (C(f_fsid), which ext4, xfs and btrfs derive from their UUID), else
     the mount's type and source. RV(storage.uuid_source) tells which one was used.
@@ -77,9 +79,13 @@ storage:
   type: dict
   contains:
     uuid:
-      description: Pool uuid, derived from the filesystem id and the path.
+      description: Pool uuid, derived from the machine id, the filesystem id and the path.
       type: str
       sample: 0b5c1f0e-3c0e-5d5f-9b7e-2a2f4c7d9a11
+    machine_id:
+      description: The host's machine id that went into RV(storage.uuid); null when the host has none.
+      type: str
+      sample: 042feaa2d4194a05a0588d65ca40ec30
     uuid_source:
       description: What identified the filesystem - V(filesystem-uuid), V(filesystem-id), V(mount-source) or V(none).
       type: str

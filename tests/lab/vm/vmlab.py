@@ -237,7 +237,9 @@ class LabVM:
         return self
 
     def _rename_host(self):
+        # A clone gets its own machine id too, as cloning a host requires.
         script = ('set -e; hostname "$1"; echo "$1" > /etc/hostname; '
+                  'tr -d - < /proc/sys/kernel/random/uuid > /etc/machine-id; '
                   'sed -i "s/\\<%s\\>/$1/g" /etc/hosts' % vmimage.VM_HOSTNAME)
         result = self.ssh(["sh", "-c", script, "sh", self.name], timeout=60)
         if result.returncode != 0:

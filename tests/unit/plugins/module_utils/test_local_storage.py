@@ -161,6 +161,28 @@ def test_collect_falls_back_to_blkid(host_tree):
     assert report['uuid'] == ls.pool_uuid('11111111-2222-3333-4444-555555555555', '/vz')
 
 
+def test_machine_id_separates_clones_of_one_image(host_tree):
+    fs_uuid = '11111111-2222-3333-4444-555555555555'
+    (host_tree / 'etc').mkdir(exist_ok=True)
+    (host_tree / 'etc' / 'machine-id').write_text(u'042FEAA2D4194A05A0588D65CA40EC30\n')
+    first = ls.collect(HostRoot(str(host_tree)), blkid=lambda device: fs_uuid)
+    assert first['machine_id'] == '042feaa2d4194a05a0588d65ca40ec30'
+    assert first['uuid'] == ls.pool_uuid(fs_uuid, '/vz', '042feaa2d4194a05a0588d65ca40ec30')
+    assert first['uuid'] != ls.pool_uuid(fs_uuid, '/vz')
+    (host_tree / 'etc' / 'machine-id').write_text(u'9f1c2b3a4d5e6f708192a3b4c5d6e7f8\n')
+    clone = ls.collect(HostRoot(str(host_tree)), blkid=lambda device: fs_uuid)
+    assert clone['uuid'] != first['uuid'] and clone['filesystem_uuid'] == first['filesystem_uuid']
+
+
+@pytest.mark.parametrize('content', [u'', u'uninitialized\n', u'not-a-machine-id'])
+def test_unusable_machine_id_is_left_out(host_tree, content):
+    (host_tree / 'etc').mkdir(exist_ok=True)
+    (host_tree / 'etc' / 'machine-id').write_text(content)
+    report = ls.collect(HostRoot(str(host_tree)), blkid=lambda device: '11111111-2222-3333-4444-555555555555')
+    assert report['machine_id'] is None
+    assert report['uuid'] == ls.pool_uuid('11111111-2222-3333-4444-555555555555', '/vz')
+
+
 def test_filesystem_uuid_from_links(tmp_path, monkeypatch):
     links = tmp_path / 'by-uuid'
     links.mkdir()
