@@ -5,8 +5,8 @@ numbers are module time without Ansible's per-task overhead. Every first sync ve
 sha256, as template.properties supplies one. ``cp`` neither verifies nor flushes to disk;
 the module fsyncs before the rename, so ``cp + sync`` is the like-for-like baseline, and
 ``sha256 alone`` is the floor no verifying copy can beat. Rows come twice: with the sources
-in the page cache (warm) and, when run as root, with a dropped page cache (cold: the first
-sync from NFS secondary storage never finds the export in the host's page cache).
+in the page cache (warm) and with the sources' pages evicted (cold: the first sync from NFS
+secondary storage never finds the export in the host's page cache).
 Sizes via environment: BENCH_TEMPLATES_N (default 8), BENCH_TEMPLATE_MB (default 64),
 BENCH_RERUN_N (default 50), BENCH_DIR (default /var/tmp).
 """
@@ -20,8 +20,7 @@ import tarfile
 import tempfile
 import time
 
-ROUNDS = 7
-DROP_CACHES = '/proc/sys/vm/drop_caches'
+ROUNDS = 11
 CHUNK = 4 * 1024 * 1024
 CHECKSUMS = {}  # source path -> sha256 hex, computed once like an export's template.properties
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -49,20 +48,33 @@ def make_template(path, size):
         handle.write(b'\0' * ((512 - size % 512) % 512 + 1024))
 
 
-def fresh_dir(path, sources, cold):
-    """A new empty directory, everything flushed, then the page cache dropped and, unless cold, the sources re-read.
+def evict(path):
+    """Drop a flushed file's pages from the page cache (posix_fadvise DONTNEED)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def fresh_dir(path, sources, cold, earlier_outputs):
+    """A new empty directory with everything flushed; the sources cached (warm) or not (cold).
 
     Nothing is deleted between timed runs: on a filesystem mounted with ``discard``, freeing
-    the blocks of an earlier run slows a later fsync by a varying amount. Dropping the clean
-    page cache before each run gives every contender the same memory to start from.
+    the blocks of an earlier run slows a later fsync by a varying amount. Earlier runs' output
+    is evicted from the page cache instead, so every run reuses the same memory rather than
+    touching fresh pages (slow in a VM). Cold evicts only the sources' data, as a first sync
+    from NFS meets it: the export's bytes are not cached, the host's own directories are.
     """
     os.makedirs(path)
     os.sync()
-    if os.access(DROP_CACHES, os.W_OK):
-        with open(DROP_CACHES, 'w') as handle:
-            handle.write('3\n')
-    if not cold:
-        for src in sources:
+    for root, _dirs, files in os.walk(earlier_outputs):
+        for name in files:
+            evict(os.path.join(root, name))
+    for src in sources:
+        if cold:
+            evict(src)
+        else:
             with open(src, 'rb') as handle:
                 while handle.read(CHUNK):
                     pass
@@ -132,9 +144,10 @@ def time_first_sync(first, work, cold):
     )
     timings = dict((name, []) for name, _run in contenders)
     for index in range(ROUNDS):
-        for name, run in contenders:
+        # Rotate the order: whoever runs right after another's big flush pays for it.
+        for name, run in contenders[index % len(contenders):] + contenders[:index % len(contenders)]:
             target = os.path.join(work, 'cold' if cold else 'warm', str(index), name)
-            fresh_dir(target, first, cold)
+            fresh_dir(target, first, cold, os.path.join(work, 'cold' if cold else 'warm'))
             timings[name].append(run(target))
     shutil.rmtree(os.path.join(work, 'cold' if cold else 'warm'))
     return dict((name, statistics.median(values)) for name, values in timings.items())
@@ -165,7 +178,7 @@ def main():
         time_sha256(sources)  # the checksums; warms the page cache
         hash_only = statistics.median(time_sha256(first) for _round in range(ROUNDS))
         warm = time_first_sync(first, work, cold=False)
-        cold = time_first_sync(first, work, cold=True) if os.access(DROP_CACHES, os.W_OK) else None
+        cold = time_first_sync(first, work, cold=True)
 
         rerun_sources = sources[:rerun]
         rerun_cache = os.path.join(work, 'rerun', 'template', 'cache')
@@ -182,9 +195,6 @@ def main():
         print('| sha256 alone, warm page cache (hash floor) | %.3f | %.2f | %.2f | |'
               % (hash_only, hash_only / warm['cp'], hash_only / warm['cp_sync']))
         for label, row in (('warm', warm), ('cold', cold)):
-            if row is None:
-                print('| %s source cache rows skipped: %s is not writable | | | | |' % (label, DROP_CACHES))
-                continue
             print('| cp, %s source cache | %.3f | 1.00 | | |' % (label, row['cp']))
             print('| cp + sync per file, %s | %.3f | %.2f | 1.00 | |' % (label, row['cp_sync'], row['cp_sync'] / row['cp']))
             print('| template first sync, %s | %.3f | %.2f | %.2f | <= 1.2x |'
