@@ -98,9 +98,13 @@ step "playbooks/containers.yml: web on cloudbr0, app1 (ovzvm1) and app2 (ovzvm2)
 playbook "$repo/playbooks/containers.yml"
 
 step "playbooks/containers.yml again: nothing may change"
-second=$(playbook "$repo/playbooks/containers.yml")
+if ! second=$(playbook "$repo/playbooks/containers.yml"); then
+    echo "$second"
+    exit 1
+fi
 echo "$second" | sed -n '/PLAY RECAP/,$p'
 if [ "$(echo "$second" | grep -Ec 'ovzvm[12] +: ok=[0-9]+ +changed=0 .*failed=0')" != 2 ]; then
+    echo "$second"
     echo "the second containers.yml run changed something" >&2
     exit 1
 fi
