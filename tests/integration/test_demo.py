@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from vm_fixture import _load_vmlab, _missing_prerequisites
+from vm_fixture import _load_vmlab, require_vm_lab
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO = os.path.join(REPO, "scripts", "demo.sh")
@@ -25,12 +25,7 @@ HOSTS = {"ovzvm1": "198.18.1.1", "ovzvm2": "198.18.1.2"}
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    problems = _missing_prerequisites()
-    if problems:
-        message = "VM lab unavailable (run scripts/install-vm-deps.sh): " + "; ".join(problems)
-        if os.environ.get("OPENVZ_CLOUD_VM_REQUIRED") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_vm_lab()
     run_dir = str(tmp_path_factory.mktemp("demo"))
     env = dict(os.environ, PYTHON=sys.executable, ANSIBLE_NOCOLOR="1", NO_COLOR="1")
     try:

@@ -38,15 +38,20 @@ def _missing_prerequisites():
     return problems
 
 
-@pytest.fixture(scope="session")
-def vm_lab(tmp_path_factory):
-    """The running lab VM, provisioned with tests/emulator."""
+def require_vm_lab():
+    """Skip the calling test (fail it with OPENVZ_CLOUD_VM_REQUIRED=1) without the VM lab prerequisites."""
     problems = _missing_prerequisites()
     if problems:
         message = "VM lab unavailable (run scripts/install-vm-deps.sh): " + "; ".join(problems)
         if os.environ.get("OPENVZ_CLOUD_VM_REQUIRED") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def vm_lab(tmp_path_factory):
+    """The running lab VM, provisioned with tests/emulator."""
+    require_vm_lab()
     vmlab = _load_vmlab()
     lab = vmlab.LabVM(str(tmp_path_factory.mktemp("vmlab")))
     try:
