@@ -153,6 +153,11 @@ class Runner(object):
         result = self.run(['cat', '--', path], check=False)
         return result.stdout if result.rc == 0 else None
 
+    def list_dir(self, path):
+        """Names in a directory on the host ([] when it cannot be read)."""
+        result = self.run(['ls', '-1A', '--', path], check=False)
+        return result.stdout.splitlines() if result.rc == 0 else []
+
     def lock(self, path):
         """An exclusive host-wide lock on ``path`` (a context manager)."""
         raise CommandError('This runner cannot take host locks (%s)' % path)
@@ -197,6 +202,12 @@ class LocalFilesMixin(object):
                 return handle.read()
         except (IOError, OSError, UnicodeDecodeError):
             return None
+
+    def list_dir(self, path):
+        try:
+            return os.listdir(path)
+        except OSError:
+            return []
 
     def lock(self, path):
         return FileLock(path)

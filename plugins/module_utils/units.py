@@ -5,14 +5,16 @@
 
 Suffixes ``K M G T`` are powers of 1024, ``P`` is pages (4096 bytes), ``B`` bytes, any
 case, decimals allowed (``2.2G``). ``unlimited`` is LONG_MAX. So ``2G``, ``2048M`` and
-``2097152K`` are the same size. Pages are rounded up, as ``vzctl set --ram`` does.
+``2097152K`` are the same size. Like vzctl's suffix parser (vzctl src/lib/util.c
+``parse_ul_sfx``), a decimal is truncated to a whole unit of what is stored: ``2.2G`` of
+DISKSPACE is 2306867 KB (2.2 x 1048576 = 2306867.2), memory is whole 4 KiB pages.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-from decimal import Decimal, ROUND_CEILING
+from decimal import Decimal, ROUND_FLOOR
 
 PAGE_SIZE = 4096
 UNLIMITED = 9223372036854775807
@@ -29,8 +31,8 @@ class UnitError(ValueError):
     """A size the user gave cannot be understood; the message names it."""
 
 
-def parse_size(value, bare_unit=1, what='size'):
-    """Return a size in bytes (int) or UNLIMITED.
+def parse_size(value, bare_unit=1, what='size', unit=1):
+    """Return a size in whole ``unit``s (bytes by default, truncated) or UNLIMITED.
 
     ``bare_unit`` is the multiplier of a number without suffix (1 for bytes, 1024 for
     DISKSPACE which counts KB). Negative numbers and unknown suffixes are refused.
@@ -40,7 +42,7 @@ def parse_size(value, bare_unit=1, what='size'):
     if isinstance(value, int):
         if value < 0:
             raise UnitError('Invalid %s %r: sizes cannot be negative' % (what, value))
-        return value * bare_unit
+        return value * bare_unit // unit
     text = str(value).strip()
     if text.lower() == 'unlimited':
         return UNLIMITED
@@ -56,15 +58,14 @@ def parse_size(value, bare_unit=1, what='size'):
         raise UnitError(
             'Invalid %s %r: unknown suffix %r (use K, M, G, T, P or B)' % (what, value, suffix))
     multiplier = _MULTIPLIERS[suffix] or bare_unit
-    amount = (Decimal(number) * multiplier).to_integral_value(rounding=ROUND_CEILING)
+    amount = (Decimal(number) * multiplier / unit).to_integral_value(rounding=ROUND_FLOOR)
     return int(amount)
 
 
-def bytes_to_pages(size):
-    """Bytes -> pages, rounded up; UNLIMITED stays UNLIMITED."""
-    if size == UNLIMITED:
-        return UNLIMITED
-    return -(-size // PAGE_SIZE)
+def parse_pages(value, what='size'):
+    """A memory size (bare number = bytes) -> whole pages, truncated; UNLIMITED stays."""
+    size = parse_size(value, what=what, unit=PAGE_SIZE)
+    return UNLIMITED if size == UNLIMITED else size
 
 
 def pages_to_bytes(pages):
@@ -75,16 +76,9 @@ def pages_to_bytes(pages):
     return pages * PAGE_SIZE
 
 
-def bytes_to_kb(size):
-    """Bytes -> KB, rounded up (DISKSPACE counts KB)."""
-    if size == UNLIMITED:
-        return UNLIMITED
-    return -(-size // 1024)
-
-
 def parse_kb(value, what='diskspace'):
-    """A DISKSPACE part (bare number = KB) -> KB."""
-    return bytes_to_kb(parse_size(value, bare_unit=1024, what=what))
+    """A DISKSPACE part (bare number = KB) -> whole KB, truncated."""
+    return parse_size(value, bare_unit=1024, what=what, unit=1024)
 
 
 def parse_pair(value, parse_one, what):
@@ -115,8 +109,7 @@ def parse_count(value, what='count'):
 def parse_ubc_pages(value):
     """A ``*PAGES`` config value ``barrier[:limit]`` -> (barrier, limit) in pages."""
     def one(part):
-        size = parse_size(part, bare_unit=PAGE_SIZE, what='page count')
-        return bytes_to_pages(size)
+        return parse_size(part, bare_unit=PAGE_SIZE, what='page count', unit=PAGE_SIZE)
     return parse_pair(value, one, 'page count')
 
 

@@ -1,34 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: openvz.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Parsers of ``vzlist`` output (openvz-cli.md section 3): JSON records and text tables."""
+"""``vzlist -a -j`` records (vzlist(8), JSON output) as neutral container states.
+
+Only the JSON output is read: text rows cannot be split safely (several IPs share one
+column, vzctl 3.x prints ``VEID`` headers).
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.openvz.cloud.plugins.module_utils._container.ids import ContainerId
 from ansible_collections.openvz.cloud.plugins.module_utils.units import (
     UNLIMITED, pages_to_bytes)
-
-
-def parse_text(text):
-    """Parse a vzlist text table into dicts keyed by lower-cased header; ``-`` -> None.
-
-    Columns are split on whitespace; the last column takes the rest of the line (it is
-    never cut and may hold spaces, e.g. a description). Header-only output -> [].
-    """
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        return []
-    headers = [header.lower() for header in lines[0].split()]
-    rows = []
-    for line in lines[1:]:
-        values = line.split(None, len(headers) - 1)
-        row = {}
-        for index, header in enumerate(headers):
-            value = values[index] if index < len(values) else None
-            row[header] = None if value == '-' else value
-        rows.append(row)
-    return rows
 
 
 def _limit_bytes(ubc):
@@ -55,11 +39,15 @@ def normalise_record(record):
     diskspace = record.get('diskspace') if isinstance(record.get('diskspace'), dict) else None
     diskinodes = record.get('diskinodes') if isinstance(record.get('diskinodes'), dict) else None
     running = record.get('status') == 'running'
+    # Disk usage of a stopped simfs container is unknown (vzlist prints "-", older builds
+    # 0); a stopped ploop container's comes from its image, a mounted one's is real.
+    usage_known = running or record.get('status') == 'mounted' or \
+        (record.get('layout') or '').startswith('ploop')
     ram = _limit_bytes(physpages)
     swap = _limit_bytes(swappages)
     disk_hard_kb = diskspace.get('hardlimit') if diskspace else None
     return {
-        'ctid': int(record['ctid']),
+        'ctid': ContainerId(record['ctid']),
         'name': record.get('name') or None,
         'hostname': record.get('hostname'),
         'description': record.get('description'),
@@ -85,10 +73,11 @@ def normalise_record(record):
             'numproc': numproc.get('held') if running else None,
             'ram_used_bytes': pages_to_bytes(physpages.get('held')) if running else None,
             'swap_used_bytes': pages_to_bytes(swappages.get('held')) if running else None,
-            'disk_used_bytes': diskspace.get('usage') * 1024 if diskspace else None,
+            'disk_used_bytes': _kb_to_bytes(diskspace.get('usage')) if usage_known and diskspace
+            else None,
             'disk_limit_bytes': (disk_hard_kb * 1024 if disk_hard_kb not in (None, UNLIMITED)
                                  else None),
-            'inodes_used': diskinodes.get('usage') if diskinodes else None,
+            'inodes_used': diskinodes.get('usage') if usage_known and diskinodes else None,
             'uptime_seconds': record.get('uptime') if running else None,
             'load_average': record.get('laverage') if running else None,
             'cpu_limit_percent': record.get('cpulimit') or None,
@@ -96,10 +85,14 @@ def normalise_record(record):
     }
 
 
+def _kb_to_bytes(kb):
+    return None if kb is None else kb * 1024
+
+
 def index_records(records):
-    """Normalised containers keyed by CTID."""
+    """Normalised containers keyed by ContainerId."""
     containers = {}
-    for record in records:
+    for record in records or []:
         container = normalise_record(record)
         containers[container['ctid']] = container
     return containers

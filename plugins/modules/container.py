@@ -370,20 +370,39 @@ volume:
 '''
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.openvz.cloud.plugins.module_utils import container as ct
-from ansible_collections.openvz.cloud.plugins.module_utils.container_runner import (
-    run_single)
-from ansible_collections.openvz.cloud.plugins.module_utils.vz_cli import VZ_CLI_ARGUMENT_SPEC
+from ansible_collections.openvz.cloud.plugins.module_utils._backends import BACKEND_ARGUMENT_SPEC
+from ansible_collections.openvz.cloud.plugins.module_utils._container.manager import (
+    ConvergeError, manager_for)
+from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
+    ALLOCATION_OPTIONS, CONTAINER_OPTIONS, SpecError, normalise_spec)
+from ansible_collections.openvz.cloud.plugins.module_utils._container.views import (
+    converge_failure, public_result)
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
 
 
 def main():
-    argument_spec = dict(ct.CONTAINER_OPTIONS)
-    argument_spec.update(ct.HOST_OPTIONS)
-    argument_spec.update(ct.ALLOCATION_OPTIONS)
-    argument_spec.update(VZ_CLI_ARGUMENT_SPEC)
+    argument_spec = dict(CONTAINER_OPTIONS)
+    argument_spec.update(ALLOCATION_OPTIONS)
+    argument_spec.update(BACKEND_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[('ctid', 'name')])
-    run_single(module)
+    try:
+        spec = normalise_spec(module.params)
+        runner = ModuleRunner(module, timeout=module.params['command_timeout'])
+        manager = manager_for(runner, module.params, check_mode=module.check_mode)
+        results = manager.after_views(manager.converge([spec]))
+    except SpecError as exc:
+        module.fail_json(msg=str(exc))
+    except ConvergeError as exc:
+        module.fail_json(**converge_failure(exc, module._diff))
+    except CommandError as exc:
+        module.fail_json(**exc.fail_kwargs())
+    result = public_result(results[0], module._diff)
+    if result['restart_needed']:
+        module.warn('Container %s: changed settings (features/capabilities) take effect only '
+                    'after a restart; set restart_if_needed: true or state: restarted'
+                    % result['ctid'])
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

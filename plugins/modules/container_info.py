@@ -163,48 +163,51 @@ volumes:
 import fnmatch
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.openvz.cloud.plugins.module_utils import container as ct
-from ansible_collections.openvz.cloud.plugins.module_utils import vzlist
-from ansible_collections.openvz.cloud.plugins.module_utils.vz_cli import (
-    VZ_CLI_ARGUMENT_SPEC, VzCli, VzCliError)
+from ansible_collections.openvz.cloud.plugins.module_utils._backends import (
+    BACKEND_ARGUMENT_SPEC, backend_from_params)
+from ansible_collections.openvz.cloud.plugins.module_utils._container.ids import ContainerId
+from ansible_collections.openvz.cloud.plugins.module_utils._container.views import (
+    public_id, public_view, volume_view)
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
 
 
-def matches(record, params):
-    if params['ctid'] and record['ctid'] not in params['ctid']:
+def matches(state, params, wanted_ids):
+    if wanted_ids and state['ctid'] not in wanted_ids:
         return False
-    if params['name'] and not any(fnmatch.fnmatchcase(record.get('name') or '', pattern)
+    if params['name'] and not any(fnmatch.fnmatchcase(state.get('name') or '', pattern)
                                   for pattern in params['name']):
         return False
-    return not params['status'] or record.get('status') in params['status']
+    return not params['status'] or state.get('status') in params['status']
 
 
 def main():
     argument_spec = dict(
-        ctid=dict(type='list', elements='int'),
+        ctid=dict(type='list', elements='str'),
         name=dict(type='list', elements='str'),
         status=dict(type='list', elements='str',
-                    choices=['running', 'stopped', 'mounted', 'suspended']),
+                    choices=['running', 'stopped', 'mounted', 'suspended', 'paused']),
         netifs=dict(type='bool', default=True),
     )
-    argument_spec.update(ct.HOST_OPTIONS)
-    argument_spec.update(VZ_CLI_ARGUMENT_SPEC)
+    argument_spec.update(BACKEND_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    cli = VzCli(module)
-    try:
-        records = vzlist.index_records(cli.vzlist_json(['-a']))
-    except VzCliError as exc:
-        module.fail_json(**exc.fail_kwargs())
-    host = ct.HostContext(module.params['conf_dir'], module.params['vz_conf'])
+    params = module.params
     containers = []
     volumes = []
-    for ctid in sorted(records):
-        record = records[ctid]
-        if not matches(record, module.params):
-            continue
-        conf = host.ct_conf(ctid) if module.params['netifs'] else {}
-        view = ct.current_view(record, conf)
-        containers.append(ct.public_view(view))
-        volumes.append(dict(ct.volume_view(view), ctid=ctid))
+    try:
+        wanted_ids = set(ContainerId(value) for value in params['ctid'] or [])
+        backend = backend_from_params(ModuleRunner(module, timeout=params['command_timeout']),
+                                      params)
+        states = backend.read_containers()
+        for container_id in sorted(states):
+            if not matches(states[container_id], params, wanted_ids):
+                continue
+            state = backend.complete(states[container_id], read_config=params['netifs'])
+            containers.append(public_view(state))
+            volumes.append(dict(volume_view(state), ctid=public_id(container_id)))
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    except CommandError as exc:
+        module.fail_json(**exc.fail_kwargs())
     module.exit_json(changed=False, containers=containers, volumes=volumes)
 
 

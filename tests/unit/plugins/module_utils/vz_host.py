@@ -1,9 +1,8 @@
 """A host tree for planner and module tests: fixture configs plus a template cache."""
 
+import json
 import os
 import shutil
-
-from ansible_collections.openvz.cloud.plugins.module_utils import vz_cli
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'vz')
 
@@ -32,4 +31,4 @@ def vzlist_all():
 
 
 def records():
-    return vz_cli.parse_json_list(vzlist_all())
+    return json.loads(vzlist_all())

@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright: openvz.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every OpenVZ backend provides: host reads and command plans for containers.
+
+A backend turns named changes into commands for one OpenVZ line (legacy vzctl 4.x, or
+OpenVZ 7/9) and reads the host's containers into neutral ``ContainerState`` dicts. It runs
+nothing without its runner and decides nothing about check mode or diffs: the manager does.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import (
+    default_failure_message, mask)
+
+
+class ContainerState(dict):
+    """A container as the host reports it, with its config file's truth merged in.
+
+    Keys mirror the spec's: ``ctid`` (ContainerId), ``name``, ``status``, ``hostname``,
+    ``ram_bytes``, ``diskspace_kb`` ([soft, hard] KB), ``ipaddresses``, ``netifs``, ...;
+    ``usage`` holds counters (None when unknown), ``config`` the raw config values.
+    """
+
+
+class Step(object):
+    """One command of a plan. ``argv`` includes the binary; ``on_timeout`` is the step to
+    run when this one times out (a forced stop)."""
+
+    def __init__(self, verb, argv, secret=None, timeout=None, on_timeout=None):
+        self.verb = verb
+        self.argv = [str(arg) for arg in argv]
+        self.secret = secret
+        self.timeout = timeout
+        self.on_timeout = on_timeout
+
+    def display(self):
+        """The arguments after the binary, as shown to users (secrets masked)."""
+        return [mask(arg, self.secret) for arg in self.argv[1:]]
+
+
+class Plan(object):
+    """Ordered steps for one container, and what the manager must do around them."""
+
+    def __init__(self, container_id):
+        self.id = container_id
+        self.steps = []
+        self.changes = []
+        self.creates = False
+        self.restart_needed = False
+        # the state the changes were computed against (a just-created one when creating)
+        self.base = None
+        # (trunk, vlan) pairs whose VLAN bridge must exist first
+        self.vlan_bridges = []
+
+    def add(self, step):
+        self.steps.append(step)
+
+    @property
+    def runs_after(self):
+        """True when the container is running once the plan is done."""
+        running = bool(self.base) and self.base.get('status') == 'running'
+        for step in self.steps:
+            if step.verb in ('start', 'restart'):
+                running = True
+            elif step.verb in ('stop', 'destroy'):
+                running = False
+        return running
+
+
+class Backend(object):
+    """The interface; ``legacy`` implements it for vzctl 4.x, ``vz7`` will for 7/9."""
+
+    name = None
+    # Whether new containers get numeric IDs from a range (legacy) or are named (7/9).
+    allocates_numeric_ids = True
+
+    def __init__(self, runner):
+        self.runner = runner
+
+    def explain(self, rc):  # pragma: no cover - interface
+        """The OpenVZ meaning of a tool's exit code."""
+        raise NotImplementedError
+
+    def read_containers(self):  # pragma: no cover - interface
+        """``{ContainerId: ContainerState}`` of every container, from one list read."""
+        raise NotImplementedError
+
+    def complete(self, state, read_config=True):  # pragma: no cover - interface
+        """``state`` with what only the container's config holds merged in."""
+        raise NotImplementedError
+
+    def host_veths(self, container_id):  # pragma: no cover - interface
+        """``{ifname: host-side interface}`` of the container's NICs."""
+        raise NotImplementedError
+
+    def ids_in_use(self, states):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def allocation_lock_path(self):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def check_id(self, container_id, error):  # pragma: no cover - interface
+        """Refuse an ID this line cannot use (raises ``error``)."""
+        raise NotImplementedError
+
+    def plan_create(self, plan, spec):  # pragma: no cover - interface
+        """Add the create steps; return the state of the just-created container."""
+        raise NotImplementedError
+
+    def plan_update(self, plan, spec, changes):  # pragma: no cover - interface
+        """Add the steps applying ``changes`` (a list of Change) to ``plan.base``."""
+        raise NotImplementedError
+
+    def plan_power(self, plan, verb, spec):  # pragma: no cover - interface
+        """Add a start, stop or restart step."""
+        raise NotImplementedError
+
+    def plan_destroy(self, plan, spec):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def exec_argv(self, container_id, command):  # pragma: no cover - interface
+        """The argv running ``command`` (a list) inside the container."""
+        raise NotImplementedError
+
+    def describe_failure(self, cmd, rc, stdout, stderr, meaning):
+        """A failure message of this line's own (None: the runner's default)."""
+        return None
+
+    def _describe(self, cmd, rc, stdout, stderr, meaning):
+        return (self.describe_failure(cmd, rc, stdout, stderr, meaning) or
+                default_failure_message(cmd, rc, stdout, stderr, meaning))
+
+    def run_step(self, step):
+        """Run one step through the runner; failures explain the exit code."""
+        return self.runner.run(step.argv, timeout=step.timeout, explain=self.explain,
+                               describe=self._describe, secret=step.secret)

@@ -1,0 +1,344 @@
+# -*- coding: utf-8 -*-
+# Copyright: openvz.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The legacy backend: vzctl 4.x and vzlist (vzctl(8), vzlist(8), ctid.conf(5)).
+
+State is one ``vzlist -a -j`` read plus ``<CTID>.conf``, which alone holds NETIF, the
+configured addresses and, for ploop, the configured disk limit (vzlist reports the size
+of the filesystem inside the image there). Plans are ``vzctl`` argument lists; values
+equal to the current ones are never re-applied (vzctl itself does not compare).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from ansible_collections.openvz.cloud.plugins.module_utils import _validate, units, vzconf, vzlist
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, last_line
+from ansible_collections.openvz.cloud.plugins.module_utils._backends import exit_codes
+from ansible_collections.openvz.cloud.plugins.module_utils._backends.base import (
+    Backend, ContainerState, Step)
+from ansible_collections.openvz.cloud.plugins.module_utils._container import ids
+from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import SpecError
+
+# Config values returned as they are written (the "originals" of the resources).
+RAW_CONFIG_KEYS = ('PHYSPAGES', 'SWAPPAGES', 'DISKSPACE', 'DISKINODES', 'CPUUNITS', 'CPULIMIT',
+                   'CPUS')
+# vzctl stop --fast kills the container at once (vzctl(8), stop).
+_FAST = '--fast'
+
+
+def size_arg(size):
+    return units.format_bytes(size)
+
+
+def kb_text(kb):
+    return 'unlimited' if kb == units.UNLIMITED else units.format_bytes(kb * 1024)
+
+
+def count_text(count):
+    return 'unlimited' if count == units.UNLIMITED else str(count)
+
+
+def pair_arg(pair, to_text):
+    return '%s:%s' % (to_text(pair[0]), to_text(pair[1]))
+
+
+def _config_pair(value, parse_one):
+    if not value:
+        return None
+    try:
+        return list(units.parse_pair(value, parse_one, 'config value'))
+    except units.UnitError:
+        return None
+
+
+def _config_limit_bytes(value):
+    if value is None:
+        return None
+    try:
+        return units.pages_to_bytes(units.parse_ubc_pages(value)[1])
+    except units.UnitError:
+        return None
+
+
+def _configured_ips(value):
+    result = []
+    for item in vzconf.split_list(value):
+        try:
+            result.append(_validate.ip_address(item))
+        except ValueError:
+            result.append(item)
+    return [ip for ip in result if ip.split('/')[0] not in ('0.0.0.0', '::')]
+
+
+def merge_config(record, conf):
+    """A vzlist record with what only ``<CTID>.conf`` knows merged in."""
+    state = ContainerState(record)
+    conf = conf or {}
+    if conf:
+        # vzlist shows an unset limit as 0; the config tells unset from 0.
+        state['ram_bytes'] = _config_limit_bytes(conf.get('PHYSPAGES'))
+        state['swap_bytes'] = _config_limit_bytes(conf.get('SWAPPAGES'))
+        configured_disk = _config_pair(conf.get('DISKSPACE'), units.parse_kb)
+        if configured_disk is not None:
+            state['diskspace_kb'] = configured_disk
+        configured_inodes = _config_pair(conf.get('DISKINODES'), units.parse_count)
+        if configured_inodes is not None:
+            state['diskinodes'] = configured_inodes
+    state['ipaddresses'] = (_configured_ips(conf['IP_ADDRESS']) if 'IP_ADDRESS' in conf
+                            else list(record.get('ip') or []))
+    if 'NAMESERVER' in conf:
+        state['nameservers'] = vzconf.split_list(conf['NAMESERVER'])
+    if 'SEARCHDOMAIN' in conf:
+        state['searchdomains'] = vzconf.split_list(conf['SEARCHDOMAIN'])
+    state['netifs'] = vzconf.parse_netif(conf.get('NETIF'))
+    state['config'] = dict((key, conf[key]) for key in RAW_CONFIG_KEYS if key in conf)
+    return state
+
+
+def _has_vswap_limit(value):
+    if not value:
+        return False
+    try:
+        limit = units.parse_ubc_pages(value)[1]
+    except units.UnitError:
+        return False
+    return limit not in (units.UNLIMITED, units.INT_MAX)
+
+
+class LegacyBackend(Backend):
+    """OpenVZ 6 hosts: vzctl 4.x, numeric CTIDs, simfs or ploop private areas."""
+
+    name = 'legacy'
+
+    def __init__(self, runner, conf_dir=vzconf.DEFAULT_CONF_DIR, vz_conf=vzconf.DEFAULT_VZ_CONF,
+                 vzctl_path=None, vzlist_path=None):
+        super(LegacyBackend, self).__init__(runner)
+        self.conf_dir = conf_dir
+        self.vzctl = vzctl_path or runner.find('vzctl')
+        self.vzlist = vzlist_path or runner.find('vzlist')
+        self.global_conf = vzconf.parse_vz_config(runner.read_file(vz_conf) or '')
+
+    # -- reading -------------------------------------------------------------------------
+    def explain(self, rc):
+        return exit_codes.meaning(exit_codes.VZCTL_EXIT_CODES, rc)
+
+    def describe_failure(self, cmd, rc, stdout, stderr, meaning):
+        if rc == exit_codes.LOCKED_RC:
+            return ('vzctl %s failed: the container is locked by another vzctl command (rc 9, '
+                    'container locked); retry when it has finished. %s'
+                    % (' '.join(cmd[1:3]), last_line(stderr) or last_line(stdout))).strip()
+        return None
+
+    def ct_conf(self, container_id):
+        path = vzconf.ctid_conf_path(container_id, self.conf_dir)
+        return vzconf.parse_vz_config(self.runner.read_file(path) or '')
+
+    def read_containers(self):
+        data = self.runner.run_json([self.vzlist, '-j', '-a'], explain=self.explain)
+        if data is not None and not isinstance(data, list):
+            raise CommandError('vzlist -j printed %s, not a JSON array' % type(data).__name__)
+        return dict((container_id, ContainerState(record))
+                    for container_id, record in vzlist.index_records(data).items())
+
+    def complete(self, state, read_config=True):
+        conf = self.ct_conf(state['ctid']) if read_config else {}
+        return merge_config(state, conf)
+
+    def ids_in_use(self, states):
+        used = set(states)
+        for name in self.runner.list_dir(self.conf_dir):
+            stem, _dot, suffix = name.partition('.')
+            if suffix == 'conf' and stem.isdigit():
+                used.add(ids.ContainerId(stem))
+        return used
+
+    def allocation_lock_path(self):
+        return os.path.join(self.global_conf.get('LOCKDIR') or '/vz/lock', ids.LOCK_NAME)
+
+    def check_id(self, container_id, error):
+        return ids.legacy_ctid(container_id, error)
+
+    def template_cache_dir(self):
+        return os.path.join(self.global_conf.get('TEMPLATE') or '/vz/template', 'cache')
+
+    def template_exists(self, name):
+        cache = self.template_cache_dir()
+        present = self.runner.list_dir(cache)
+        # vzctl 4 tries these suffixes in this order (vzctl src/lib/create.c).
+        return any(name + suffix in present for suffix in ('.tar', '.tar.gz', '.tar.bz2',
+                                                            '.tar.xz'))
+
+    def exec_argv(self, container_id, command):
+        return [self.vzctl, 'exec2', str(container_id)] + list(command)
+
+    # -- planning ------------------------------------------------------------------------
+    def _vzctl(self, verb, container_id, *args, **kwargs):
+        return Step(verb, [self.vzctl, kwargs.pop('command', verb), str(container_id)] +
+                    [str(arg) for arg in args], **kwargs)
+
+    def plan_create(self, plan, spec):
+        label = spec.label
+        template = spec.get('ostemplate') or self.global_conf.get('DEF_OSTEMPLATE')
+        if not template:
+            raise SpecError('%s does not exist: give ostemplate to create it' % label)
+        _validate.template_name(template, error=SpecError)
+        if not self.template_exists(template):
+            raise SpecError('%s: OS template %r not found in %s (expected %s.tar, .tar.gz, '
+                            '.tar.bz2 or .tar.xz)' % (label, template, self.template_cache_dir(),
+                                                      template))
+        sample = spec.get('config') or self.global_conf.get('CONFIGFILE')
+        sample_conf = {}
+        if sample:
+            path = os.path.join(self.conf_dir, 've-%s.conf-sample' % sample)
+            text = self.runner.read_file(path)
+            if text is None:
+                raise SpecError('%s: config sample %s not found' % (label, path))
+            sample_conf = vzconf.parse_vz_config(text)
+        layout = spec.get('layout') or self.global_conf.get('VE_LAYOUT') or 'ploop'
+        if layout.startswith('ploop') and not (spec.get('diskspace_kb') or
+                                               sample_conf.get('DISKSPACE') or
+                                               self.global_conf.get('DISKSPACE')):
+            raise SpecError('%s: a ploop container needs diskspace (not set in the task, the '
+                            'sample or vz.conf)' % label)
+        args = []
+        if spec.get('ostemplate'):
+            args += ['--ostemplate', spec['ostemplate']]
+        for key in ('config', 'layout', 'private', 'root', 'hostname', 'name', 'description'):
+            if spec.get(key):
+                args += ['--%s' % key, spec[key]]
+        if spec.get('diskspace_kb'):
+            args += ['--diskspace', pair_arg(spec['diskspace_kb'], kb_text)]
+        if spec.get('diskinodes'):
+            args += ['--diskinodes', pair_arg(spec['diskinodes'], count_text)]
+        for address in spec.get('ipaddresses') or []:
+            args += ['--ipadd', address]
+        plan.add(self._vzctl('create', plan.id, *args))
+        plan.creates = True
+        plan.sample_conf = sample_conf
+        # Only the create options are known now: every other setting follows in one set.
+        return ContainerState(
+            ctid=plan.id, hostname=spec.get('hostname'), description=spec.get('description'),
+            name=spec.get('name'), ipaddresses=list(spec.get('ipaddresses') or []),
+            diskspace_kb=spec.get('diskspace_kb'), diskinodes=spec.get('diskinodes'),
+            ostemplate=template, layout=layout, netifs=[], status='stopped')
+
+    def _set_args(self, change):
+        """vzctl set options of one named change."""
+        name, wanted, current = change.name, change.wanted, change.current
+        if name in ('name', 'hostname', 'description', 'cpus', 'cpuunits', 'cpulimit'):
+            return ['--%s' % name, wanted]
+        if name == 'onboot':
+            return ['--onboot', 'yes' if wanted else 'no']
+        if name in ('ram', 'swap'):
+            return ['--%s' % name, size_arg(wanted)]
+        if name == 'diskspace':
+            return ['--diskspace', pair_arg(wanted, kb_text)]
+        if name == 'diskinodes':
+            return ['--diskinodes', pair_arg(wanted, count_text)]
+        if name in ('nameservers', 'searchdomains'):
+            option = '--nameserver' if name == 'nameservers' else '--searchdomain'
+            args = []
+            for value in wanted:
+                args += [option, value]
+            return args
+        if name == 'ipaddresses':
+            args = []
+            for address in current or []:
+                if address not in wanted:
+                    args += ['--ipdel', address]
+            for address in wanted:
+                if address not in (current or []):
+                    args += ['--ipadd', address]
+            return args
+        if name in ('features', 'capabilities'):
+            option = '--features' if name == 'features' else '--capability'
+            return [option, ','.join('%s:%s' % (key, 'on' if wanted[key] else 'off')
+                                     for key in sorted(wanted))]
+        raise ValueError('legacy backend: no vzctl option for %s' % name)
+
+    def _netif_steps(self, plan, wanted, current):
+        """NIC changes as separate ``vzctl set`` calls: deletions, in-place edits, additions.
+        Existing MACs and host names are kept unless given; a NIC without bridge keeps its
+        bridge (vzctl(8), --netif_add / --ifname)."""
+        have = dict((nic['ifname'], nic) for nic in current)
+        wanted_names = [nic['ifname'] for nic in wanted]
+        for nic in current:
+            if nic['ifname'] not in wanted_names:
+                plan.add(self._vzctl('set', plan.id, '--netif_del', nic['ifname'], '--save'))
+        for nic in wanted:
+            existing = have.get(nic['ifname'])
+            if existing is None:
+                fields = [nic['ifname'], nic.get('mac', ''), nic.get('host_ifname', ''),
+                          nic.get('host_mac', ''), nic.get('bridge', '')]
+                while fields and fields[-1] == '':
+                    fields.pop()
+                plan.add(self._vzctl('set', plan.id, '--netif_add', ','.join(fields), '--save'))
+                continue
+            edits = []
+            for key in ('mac', 'host_ifname', 'host_mac', 'bridge'):
+                if nic.get(key) and nic[key] != existing.get(key):
+                    edits += ['--%s' % key, nic[key]]
+            if edits:
+                plan.add(self._vzctl('set', plan.id, '--ifname', nic['ifname'],
+                                     *(edits + ['--save'])))
+
+    def plan_update(self, plan, spec, changes):
+        set_args = []
+        netifs = None
+        for change in changes:
+            if change.name == 'netifs':
+                netifs = change
+            else:
+                set_args += self._set_args(change)
+        if set_args:
+            plan.add(self._vzctl('set', plan.id, *(set_args + ['--save'])))
+        if netifs is not None:
+            self._netif_steps(plan, netifs.wanted, netifs.current or [])
+        password = spec.get('root_password')
+        if password and (plan.creates or spec.get('password_update') == 'always'):
+            plan.add(self._vzctl('userpasswd', plan.id, '--userpasswd', 'root:%s' % password,
+                                 command='set', secret=password))
+        self._check_vswap(plan, spec)
+
+    def _check_vswap(self, plan, spec):
+        """vzctl refuses any set when PHYSPAGES has a limit but SWAPPAGES is nowhere (rc 28,
+        "required UB parameter (swap) not set")."""
+        args = []
+        for step in plan.steps:
+            if step.verb in ('set', 'userpasswd'):
+                args += step.argv[3:]
+        if not args:
+            return
+        ct_conf = getattr(plan, 'sample_conf', None) if plan.creates else self.ct_conf(plan.id)
+        ct_conf = ct_conf or {}
+        physpages = '--ram' in args or _has_vswap_limit(ct_conf.get('PHYSPAGES')) or \
+            _has_vswap_limit(self.global_conf.get('PHYSPAGES'))
+        swappages = '--swap' in args or 'SWAPPAGES' in ct_conf or 'SWAPPAGES' in self.global_conf
+        if physpages and not swappages:
+            raise SpecError('%s: ram is set but swap is not set anywhere (neither in the task nor '
+                            'in the container or global config); vzctl refuses this on VSwap '
+                            'kernels (rc 28, "required UB parameter (swap) not set"). Give swap '
+                            'too, e.g. swap: 0' % spec.label)
+
+    def plan_power(self, plan, verb, spec):
+        timeout = spec.get('stop_timeout')
+        if verb != 'stop':
+            plan.add(self._vzctl(verb, plan.id))
+        elif spec.get('force') and not timeout:
+            plan.add(self._vzctl('stop', plan.id, _FAST))
+        elif spec.get('force'):
+            plan.add(self._vzctl('stop', plan.id, timeout=timeout,
+                                 on_timeout=self._vzctl('stop', plan.id, _FAST)))
+        else:
+            plan.add(self._vzctl('stop', plan.id, timeout=timeout))
+
+    def plan_destroy(self, plan, spec):
+        plan.add(self._vzctl('destroy', plan.id))
+
+    def host_veths(self, container_id):
+        """``{ifname: host_ifname}`` from the container's NETIF (vzctl names them)."""
+        return dict((nic['ifname'], nic.get('host_ifname'))
+                    for nic in vzconf.parse_netif(self.ct_conf(container_id).get('NETIF')))
