@@ -40,7 +40,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
-from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import cloudstack_guid
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import cloudstack_guid
 
 
 def cloudstack_guid_filter(address):

@@ -20,10 +20,15 @@ def read_text(path):
         return None
 
 
-def write_atomic(path, data, mode=0o644):
+def write_atomic(path, data, mode=0o644, mover=None):
     """Write ``data`` (bytes or text) beside ``path`` in a temporary file, flush it to disk,
     then rename it over ``path``. An existing file's owner and group are kept. On failure the
-    temporary file is removed, ``path`` is untouched and the IOError/OSError propagates."""
+    temporary file is removed, ``path`` is untouched and the IOError/OSError propagates.
+
+    ``mover(temp, path)`` replaces the rename: inside a module pass ``module.atomic_move``,
+    which also gives the file the SELinux context of the file it replaces (or the default
+    context of ``path``); ``mode`` is applied afterwards.
+    """
     if not isinstance(data, bytes):
         data = data.encode('utf-8')
     directory = os.path.dirname(path) or '.'
@@ -39,9 +44,14 @@ def write_atomic(path, data, mode=0o644):
         os.fsync(handle)
         os.close(handle)
         handle = None
-        os.rename(temp_path, path)
+        if mover is None:
+            os.rename(temp_path, path)
+        else:
+            mover(temp_path, path)
+            os.chmod(path, mode)
     except Exception:
         if handle is not None:
             os.close(handle)
-        os.unlink(temp_path)
+        if os.path.exists(temp_path):
+            os.unlink(temp_path)
         raise

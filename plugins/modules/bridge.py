@@ -202,9 +202,9 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.openvz.cloud.plugins.module_utils.net_persist import PERSIST_ARGUMENT_SPEC, PersistError
-from ansible_collections.openvz.cloud.plugins.module_utils.net_runtime import (
-    BRIDGE_ARGUMENT_SPEC, NetError, run_bridge_module)
+from ansible_collections.openvz.cloud.plugins.module_utils._net.bridges import BRIDGE_ARGUMENT_SPEC, run_bridge_module
+from ansible_collections.openvz.cloud.plugins.module_utils._net.persist import PERSIST_ARGUMENT_SPEC, PersistError
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
 
 
 def main():
@@ -212,8 +212,8 @@ def main():
     argument_spec.update(PERSIST_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
-        result = run_bridge_module(module, os.environ)
-    except NetError as exc:
+        result = run_bridge_module(module, ModuleRunner(module), os.environ)
+    except CommandError as exc:
         module.fail_json(**exc.fail_kwargs())
     except (ValueError, PersistError) as exc:
         module.fail_json(msg=to_native(exc))

@@ -146,14 +146,14 @@ host:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import (
-    HostFactsError, HostRoot, collect)
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import HostFactsError, HostRoot, collect
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
 
 
-def load_bridges(module):
-    # Imported here: only this module's bridge report needs the network runtime helpers.
-    from ansible_collections.openvz.cloud.plugins.module_utils.net_runtime import list_bridges
-    return list_bridges(module)
+def load_bridges(runner):
+    # Imported here: only this module's bridge report needs the network code.
+    from ansible_collections.openvz.cloud.plugins.module_utils._net.ip import list_bridges
+    return list_bridges(runner)
 
 
 def main():
@@ -168,10 +168,13 @@ def main():
     )
     params = module.params
     try:
-        host = collect(module, HostRoot(params['root']), params['management_bridge'], params['guid_address'],
-                       load_bridges if params['gather_bridges'] else None)
+        host = collect(ModuleRunner(module), HostRoot(params['root']), params['management_bridge'],
+                       params['guid_address'], load_bridges if params['gather_bridges'] else None,
+                       warn=module.warn)
     except HostFactsError as exc:
         module.fail_json(msg=str(exc), **exc.details)
+    except CommandError as exc:
+        module.fail_json(**exc.fail_kwargs())
     module.exit_json(changed=False, host=host)
 
 

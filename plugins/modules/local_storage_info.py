@@ -156,15 +156,17 @@ storage:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import HostRoot
-from ansible_collections.openvz.cloud.plugins.module_utils.local_storage import blkid_reader, collect
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import HostRoot
+from ansible_collections.openvz.cloud.plugins.module_utils._host.storage import blkid_reader, collect
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import ModuleRunner
+from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import DEFAULT_VZ_CONF
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             path=dict(type='path'),
-            vz_conf=dict(type='path', default='/etc/vz/vz.conf'),
+            vz_conf=dict(type='path', default=DEFAULT_VZ_CONF),
             container_usage=dict(type='bool', default=True),
             root=dict(type='path', default='/'),
         ),
@@ -173,7 +175,7 @@ def main():
     params = module.params
     try:
         storage = collect(HostRoot(params['root']), params['path'], params['vz_conf'],
-                          blkid_reader(module), params['container_usage'])
+                          blkid_reader(ModuleRunner(module)), params['container_usage'])
     except OSError as exc:
         module.fail_json(msg='Cannot read local storage at %s: %s' % (exc.filename, exc.strerror))
     module.exit_json(changed=False, storage=storage)

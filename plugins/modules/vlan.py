@@ -145,9 +145,9 @@ config_system:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.openvz.cloud.plugins.module_utils.net_persist import PERSIST_ARGUMENT_SPEC, PersistError
-from ansible_collections.openvz.cloud.plugins.module_utils.net_runtime import (
-    VLAN_ARGUMENT_SPEC, NetError, run_vlan_module)
+from ansible_collections.openvz.cloud.plugins.module_utils._net.vlans import VLAN_ARGUMENT_SPEC, run_vlan_module
+from ansible_collections.openvz.cloud.plugins.module_utils._net.persist import PERSIST_ARGUMENT_SPEC, PersistError
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
 
 
 def main():
@@ -155,8 +155,8 @@ def main():
     argument_spec.update(PERSIST_ARGUMENT_SPEC)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     try:
-        result = run_vlan_module(module)
-    except NetError as exc:
+        result = run_vlan_module(module, ModuleRunner(module))
+    except CommandError as exc:
         module.fail_json(**exc.fail_kwargs())
     except (ValueError, PersistError) as exc:
         module.fail_json(msg=to_native(exc))

@@ -10,7 +10,7 @@ from collection_path import ensure_collection_link  # noqa: E402  pylint: disabl
 
 sys.path.insert(0, ensure_collection_link())
 
-from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import cloudstack_guid  # noqa: E402
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import cloudstack_guid  # noqa: E402
 
 PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'targets', 'host_info', 'main.yml')
 

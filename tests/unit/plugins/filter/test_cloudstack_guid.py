@@ -4,7 +4,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.openvz.cloud.plugins.filter.cloudstack_guid import FilterModule
-from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import cloudstack_guid
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import cloudstack_guid
 
 GUID = FilterModule().filters()['cloudstack_guid']
 

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils import host_facts
-from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import HostRoot
+from ansible_collections.openvz.cloud.plugins.module_utils._host import facts as host_facts
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import HostRoot
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'host')
 

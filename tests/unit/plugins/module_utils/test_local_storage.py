@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils import local_storage as ls
-from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import HostRoot
+from ansible_collections.openvz.cloud.plugins.module_utils._host import storage as ls
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import HostRoot
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'host')
 

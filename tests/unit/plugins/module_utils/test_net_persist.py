@@ -1,12 +1,14 @@
-"""net_persist: rendered ifcfg files and ifupdown stanzas, detection, atomic writes."""
+"""_net.persist: rendered ifcfg files and ifupdown stanzas, detection, atomic writes."""
 
 import os
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils import net_persist
+from ansible_collections.openvz.cloud.plugins.module_utils._net import persist as net_persist
 
-from net_fakes import FakeModule
+from ansible.module_utils import basic
+from ansible.module_utils.common import warnings
+from ansible.module_utils.testing import patch_module_args
 
 HEADER_BRIDGE = '# Managed by openvz.cloud.bridge; local edits are overwritten.\n'
 HEADER_VLAN = '# Managed by openvz.cloud.vlan; local edits are overwritten.\n'
@@ -135,7 +137,11 @@ def test_persist_warns_and_writes_atomically(tmp_path, monkeypatch):
     main = tmp_path / 'interfaces'
     main.write_text('auto eth0\niface eth0 inet static\n    address 198.18.0.2/24\n')
     directory = tmp_path / 'interfaces.d'
-    module = FakeModule()
+    with patch_module_args({}):
+        module = basic.AnsibleModule(argument_spec={})
+    moved = []
+    monkeypatch.setattr(module, 'atomic_move', lambda src, dest, _move=module.atomic_move: (
+        moved.append(dest), _move(src, dest)))
     params = {'config_system': 'ifupdown', 'config_dir': str(directory)}
     monkeypatch.setattr(net_persist, 'IFUPDOWN_MAIN', str(main))
     changes, system, _dir = net_persist.persist(
@@ -144,8 +150,10 @@ def test_persist_warns_and_writes_atomically(tmp_path, monkeypatch):
     assert (directory / 'cloudbr0').read_text().startswith(HEADER_BRIDGE)
     assert oct(os.stat(str(directory / 'cloudbr0')).st_mode & 0o777) == '0o644'
     assert os.listdir(str(directory)) == ['cloudbr0']
-    assert any('does not source' in w for w in module.warnings)
-    assert any('eth0 is also configured in %s' % main in w for w in module.warnings)
+    assert moved == [str(directory / 'cloudbr0')]
+    issued = warnings.get_warning_messages()
+    assert any('does not source' in w for w in issued)
+    assert any('eth0 is also configured in %s' % main in w for w in issued)
 
 
 def test_plan_files_and_diffs(tmp_path):

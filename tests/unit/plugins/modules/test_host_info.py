@@ -72,7 +72,7 @@ def test_legacy_host_with_management_bridge(monkeypatch, capsys):
 
 
 def host_info_guid(text):
-    from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import cloudstack_guid
+    from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import cloudstack_guid
     return cloudstack_guid(text)
 
 

@@ -9,7 +9,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.openvz.cloud.plugins.module_utils.local_storage import pool_uuid
+from ansible_collections.openvz.cloud.plugins.module_utils._host.storage import pool_uuid
 from ansible_collections.openvz.cloud.plugins.modules import local_storage_info
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'host')

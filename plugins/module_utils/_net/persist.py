@@ -4,12 +4,14 @@
 """Persistent bridges and VLANs: ifcfg files (OpenVZ 7, VzLinux, CentOS) and ifupdown stanzas (Debian).
 
 ifupdown stanzas drive iproute2 from pre-up/post-down hooks, so they need neither
-bridge-utils nor the vlan package. Files are written through a temp file and a rename.
+bridge-utils nor the vlan package. Files are written through a temp file and
+``AnsibleModule.atomic_move``, so they keep their SELinux context.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import os
 import re
 
@@ -197,7 +199,8 @@ def plan_files(wanted):
     return changes
 
 
-def apply_files(changes):
+def apply_files(changes, mover=None):
+    """Write or delete each changed file; ``mover`` as for ``files.write_atomic``."""
     for change in changes:
         if change['after'] is None:
             try:
@@ -205,15 +208,15 @@ def apply_files(changes):
             except OSError as exc:
                 raise PersistError('Cannot remove %s: %s' % (change['path'], to_native(exc)))
         else:
-            write_atomic(change['path'], change['after'])
+            write_atomic(change['path'], change['after'], mover=mover)
 
 
-def write_atomic(path, text, mode=0o644):
+def write_atomic(path, text, mode=0o644, mover=None):
     directory = os.path.dirname(path)
     try:
         if not os.path.isdir(directory):
             os.makedirs(directory, 0o755)
-        write_file_atomic(path, text, mode)
+        write_file_atomic(path, text, mode, mover=mover)
     except (IOError, OSError) as exc:
         raise PersistError('Cannot write %s: %s' % (path, to_native(exc)))
 
@@ -222,6 +225,16 @@ def file_diffs(changes):
     """Ansible diff entries, one per file."""
     return [{'before_header': change['path'], 'after_header': change['path'],
              'before': change['before'] or '', 'after': change['after'] or ''} for change in changes]
+
+
+def runtime_diff(header, before, after, changes=()):
+    """The diff of a runtime record (JSON text) followed by the file diffs."""
+    return [{'before_header': header, 'after_header': header, 'before': _record_text(before),
+             'after': _record_text(after)}] + file_diffs(changes)
+
+
+def _record_text(record):
+    return '' if record is None else json.dumps(record, indent=2, sort_keys=True) + '\n'
 
 
 # ---- what each module writes --------------------------------------------------------
@@ -287,5 +300,5 @@ def persist(module, params, files_for, ifupdown_names=()):
                         'so a reboot does not configure it twice' % (name, path, name))
     changes = plan_files(wanted)
     if not module.check_mode:
-        apply_files(changes)
+        apply_files(changes, mover=module.atomic_move)
     return changes, system, directory

@@ -323,9 +323,6 @@ def interface_mac(host, name):
 
 # ---- the whole report ---------------------------------------------------------
 
-C_ENV = {'LC_ALL': 'C', 'LANG': 'C'}
-
-
 class HostFactsError(Exception):
     """A fact could not be gathered; carries the command details for fail_json."""
 
@@ -334,19 +331,14 @@ class HostFactsError(Exception):
         self.details = details
 
 
-def _run(module, argv):
-    return module.run_command(argv, environ_update=C_ENV)
-
-
-def management_interface(module, host, name):
+def management_interface(runner, host, name):
     """IPv4 address, netmask and MAC of the management bridge (or NIC)."""
-    ip_bin = module.get_bin_path('ip', required=True)
-    argv = [ip_bin, '-o', '-4', 'addr', 'show', 'dev', name]
-    rc, out, err = _run(module, argv)
-    if rc != 0:
-        raise HostFactsError('Management interface %s was not found: %s' % (name, err.strip() or out.strip()),
-                             cmd=argv, rc=rc, stdout=out, stderr=err)
-    addresses = parse_ip_addr_oneline(out)
+    result = runner.run([runner.find('ip'), '-o', '-4', 'addr', 'show', 'dev', name], check=False)
+    if result.rc != 0:
+        raise HostFactsError('Management interface %s was not found: %s'
+                             % (name, result.stderr.strip() or result.stdout.strip()),
+                             cmd=result.cmd, rc=result.rc, stdout=result.stdout, stderr=result.stderr)
+    addresses = parse_ip_addr_oneline(result.stdout)
     first = addresses[0] if addresses else {}
     return {
         'interface': name, 'ip': first.get('address'), 'netmask': first.get('netmask'),
@@ -354,31 +346,31 @@ def management_interface(module, host, name):
     }
 
 
-def container_count(module, host, vzlist_path):
+def container_count(runner, host, vzlist_path, warn):
     """(count, source): from ``vzlist -a -1`` when it runs, else from the config files."""
     if vzlist_path:
-        argv = [vzlist_path, '-a', '-1']
-        rc, out, _err = _run(module, argv)
-        if rc == 0:
-            return count_vzlist_ids(out), 'vzlist'
-        module.warn('%s failed (rc %d); counting container configs instead' % (' '.join(argv), rc))
+        result = runner.run([vzlist_path, '-a', '-1'], check=False)
+        if result.rc == 0:
+            return count_vzlist_ids(result.stdout), 'vzlist'
+        warn('%s failed (rc %d); counting container configs instead' % (' '.join(result.cmd), result.rc))
     return count_container_configs(host), 'configs'
 
 
-def collect(module, host, management_bridge=None, guid_address=None, bridges_loader=None):
-    """Everything host_info reports. ``bridges_loader(module)`` lists bridges when given."""
+def collect(runner, host, management_bridge=None, guid_address=None, bridges_loader=None, warn=None):
+    """Everything host_info reports. ``bridges_loader(runner)`` lists bridges when given;
+    ``warn(text)`` gets the warnings (``module.warn``)."""
     release = kernel_release(host)
-    vzctl_path = module.get_bin_path('vzctl')
-    vzlist_path = module.get_bin_path('vzlist')
+    vzctl_path = runner.find('vzctl', required=False)
+    vzlist_path = runner.find('vzlist', required=False)
     version_output = None
     if vzctl_path:
-        _rc, out, err = _run(module, [vzctl_path, '--version'])
-        version_output = out + '\n' + err
+        result = runner.run([vzctl_path, '--version'], check=False)
+        version_output = result.stdout + '\n' + result.stderr
     hypervisor = openvz_facts(host, release, vzctl_path, vzlist_path, version_output)
     os_facts = host_os(host)
-    private = management_interface(module, host, management_bridge) if management_bridge else None
+    private = management_interface(runner, host, management_bridge) if management_bridge else None
     guid_source = guid_address or (private or {}).get('ip')
-    count, count_source = container_count(module, host, vzlist_path)
+    count, count_source = container_count(runner, host, vzlist_path, warn or (lambda text: None))
     return {
         'hypervisor': hypervisor,
         'cpu': cpu_facts(host),
@@ -390,7 +382,7 @@ def collect(module, host, management_bridge=None, guid_address=None, bridges_loa
         'guid': cloudstack_guid(guid_source) if guid_source else None,
         'guid_address': guid_source,
         'private': private,
-        'bridges': bridges_loader(module) if bridges_loader else None,
+        'bridges': bridges_loader(runner) if bridges_loader else None,
         'container_count': count,
         'container_count_source': count_source,
     }

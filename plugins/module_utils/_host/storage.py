@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: openvz.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The OpenVZ local storage pool as a CloudStack agent reports it (cloudstack.md section 5).
+"""The OpenVZ local storage pool as a CloudStack agent reports its local pool
+(``LibvirtStorageAdaptor``/``LocalStoragePool`` in CloudStack's KVM agent): path, capacity, used, free, uuid.
 
 Nothing here writes: the pool uuid is derived from the host's machine id, the filesystem
 identity and the path, so it is the same on every run and after a reboot, and hosts cloned
@@ -15,8 +16,8 @@ import os
 import re
 import uuid
 
-from ansible_collections.openvz.cloud.plugins.module_utils.host_facts import CTID_CONF_RE
-from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import expand_veid, parse_vz_config
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import CTID_CONF_RE
+from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import DEFAULT_VZ_CONF, expand_veid, parse_vz_config
 
 DEFAULT_PATH = '/vz'
 DEFAULT_TEMPLATE = '/vz/template'
@@ -29,7 +30,7 @@ MACHINE_ID_FILES = ('/etc/machine-id', '/var/lib/dbus/machine-id')
 _MACHINE_ID_RE = re.compile(r'^[0-9a-f]{32}$')
 
 
-def read_host_vz_config(host, vz_conf='/etc/vz/vz.conf'):
+def read_host_vz_config(host, vz_conf=DEFAULT_VZ_CONF):
     text = host.read_text(vz_conf)
     return parse_vz_config(text) if text is not None else {}
 
@@ -221,7 +222,7 @@ def layout_report(vz_config):
     return {'layout': layout, 'layout_mode': mode or None}
 
 
-def collect(host, path=None, vz_conf='/etc/vz/vz.conf', blkid=None, include_usage=True):
+def collect(host, path=None, vz_conf=DEFAULT_VZ_CONF, blkid=None, include_usage=True):
     """The local storage report.
 
     ``blkid`` is an optional callable(device) -> uuid or None used when /dev/disk/by-uuid
@@ -274,15 +275,14 @@ def collect(host, path=None, vz_conf='/etc/vz/vz.conf', blkid=None, include_usag
     return report
 
 
-def blkid_reader(module):
+def blkid_reader(runner):
     """callable(device) -> filesystem UUID via ``blkid``, or None when blkid is not installed."""
-    blkid = module.get_bin_path('blkid')
+    blkid = runner.find('blkid', required=False)
     if not blkid:
         return None
 
     def read_uuid(device):
-        rc, out, _err = module.run_command([blkid, '-o', 'value', '-s', 'UUID', device],
-                                           environ_update={'LC_ALL': 'C', 'LANG': 'C'})
-        value = out.strip()
-        return value if rc == 0 and value else None
+        result = runner.run([blkid, '-o', 'value', '-s', 'UUID', device], check=False)
+        value = result.stdout.strip()
+        return value if result.rc == 0 and value else None
     return read_uuid
