@@ -62,19 +62,22 @@ class Expect(object):
             [argv for argv, _reply in self.entries],)
 
 
-def patch_module(monkeypatch, expect, bin_dir=SBIN):
-    """Route AnsibleModule.run_command through ``expect``; binaries live in ``bin_dir``."""
+def patch_module(monkeypatch, expect, bin_dir=SBIN, missing=('prlctl', 'prlsrvctl')):
+    """Route AnsibleModule.run_command through ``expect``; binaries live in ``bin_dir``
+    except those ``missing`` (a legacy host has no prlctl)."""
     def run_command(self, argv, data=None, binary_data=False, environ_update=None, **_kwargs):
         assert environ_update and environ_update.get('LC_ALL') == 'C', 'commands run with LC_ALL=C'
         return expect(argv, data)
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
-                        lambda self, name, required=False, opt_dirs=None: bin_dir + name)
+                        lambda self, name, required=False, opt_dirs=None:
+                        None if name in missing else bin_dir + name)
 
 
-def run_module(monkeypatch, capsys, module, args, expect, check_mode=False, diff=False):
+def run_module(monkeypatch, capsys, module, args, expect, check_mode=False, diff=False,
+               missing=('prlctl', 'prlsrvctl')):
     """Run ``module.main()`` with ``args``; returns its JSON result (success or failure)."""
-    patch_module(monkeypatch, expect)
+    patch_module(monkeypatch, expect, missing=missing)
     args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
     args.setdefault('command_timeout', 0)
     with patch_module_args(args):
@@ -93,7 +96,7 @@ def fake_runner(expect, files=None):
             return expect(argv, data)
 
         def _lookup(self, name, opt_dirs):
-            return SBIN + name
+            return None if name in ('prlctl', 'prlsrvctl') else SBIN + name
 
     runner = _FakeRunner()
     if files is not None:

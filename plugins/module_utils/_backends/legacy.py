@@ -137,7 +137,7 @@ class LegacyBackend(Backend):
         return vzconf.parse_vz_config(self.runner.read_file(path) or '')
 
     def read_containers(self):
-        data = self.runner.run_json([self.vzlist, '-j', '-a'], explain=self.explain)
+        data = self.runner.run_json([self.vzlist, '-j', '-a'])
         if data is not None and not isinstance(data, list):
             raise CommandError('vzlist -j printed %s, not a JSON array' % type(data).__name__)
         return dict((container_id, ContainerState(record))

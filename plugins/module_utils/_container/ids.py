@@ -62,7 +62,8 @@ class ContainerId(object):
         return not self == other
 
     def __hash__(self):
-        return hash(str(self.value))
+        # hash of the canonical value: a dict keyed by ContainerId finds 101 and 'uuid' too
+        return hash(self.value)
 
     def __lt__(self, other):
         mine, theirs = self.value, ContainerId(other).value

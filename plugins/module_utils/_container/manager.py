@@ -303,7 +303,8 @@ class ContainerManager(object):
 
     def after_views(self, results):
         """Final state of every container: predicted in check mode, else re-read."""
-        touched = set(result['ctid'] for result in results if result['changed'])
+        touched = set(result['ctid'] for result in results
+                      if result['changed'] and result['state'] != 'absent')
         fresh = {}
         if not self.check_mode and touched:
             fresh = self.backend.read_containers()

@@ -1,15 +1,31 @@
-"""Spec validation and the desired-vs-current diff -> ordered vzctl plan."""
+"""Spec validation and the spec-vs-state changes -> the legacy backend's ordered vzctl plan."""
+
+import json
+import os
+import sys
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils import container as ct
 from ansible_collections.openvz.cloud.plugins.module_utils import vzlist
+from ansible_collections.openvz.cloud.plugins.module_utils._backends.legacy import (
+    LegacyBackend, merge_config)
+from ansible_collections.openvz.cloud.plugins.module_utils._container import views
+from ansible_collections.openvz.cloud.plugins.module_utils._container.ids import ContainerId
+from ansible_collections.openvz.cloud.plugins.module_utils._container.manager import (
+    ContainerManager)
+from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
+    CONTAINER_OPTIONS, SpecError, normalise_spec)
 
 from vz_host import make_host, records
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
+from cmd_harness import Expect, fake_runner  # noqa: E402  pylint: disable=wrong-import-position
+
+BRIDGE = (0, json.dumps([{'ifname': 'vmbr0', 'linkinfo': {'info_kind': 'bridge'}}]), '')
+
 
 def params(**kwargs):
-    base = dict((key, option.get('default')) for key, option in ct.CONTAINER_OPTIONS.items())
+    base = dict((key, option.get('default')) for key, option in CONTAINER_OPTIONS.items())
     base.update(kwargs)
     return base
 
@@ -17,13 +33,21 @@ def params(**kwargs):
 @pytest.fixture
 def host(tmp_path):
     paths = make_host(tmp_path)
-    return ct.HostContext(paths['conf_dir'], paths['vz_conf'])
+    runner = fake_runner(Expect([(lambda argv: argv[0].endswith('/ip'), BRIDGE)] * 20))
+    return LegacyBackend(runner, paths['conf_dir'], paths['vz_conf'])
 
 
 @pytest.fixture
 def current(host):
     containers = vzlist.index_records(records())
-    return dict((ctid, ct.current_view(rec, host.ct_conf(ctid))) for ctid, rec in containers.items())
+    return dict((ctid, merge_config(rec, host.ct_conf(ctid))) for ctid, rec in containers.items())
+
+
+def plan_container(spec, state, host, ctid):
+    manager = ContainerManager(host)
+    manager.states = {ContainerId(ctid): state} if state is not None else {}
+    spec.resolved = ContainerId(ctid)
+    return manager.plan(spec)
 
 
 def plan_args(plan):
@@ -32,10 +56,6 @@ def plan_args(plan):
 
 # -- validation ----------------------------------------------------------------------------
 @pytest.mark.parametrize('kwargs, message', [
-    (dict(ctid=0), 'between 101 and 2147483644'),
-    (dict(ctid=100), 'IDs up to 100 are reserved'),
-    (dict(ctid=-5), 'Invalid ctid -5'),
-    (dict(ctid=2147483645), 'Invalid ctid 2147483645'),
     (dict(), 'Give ctid or name'),
     (dict(ctid=101, ostemplate='../etc/passwd'), "without '/' or '..'"),
     (dict(ctid=101, ostemplate='a/b'), "Invalid ostemplate 'a/b'"),
@@ -47,9 +67,9 @@ def plan_args(plan):
     (dict(ctid=101, netifs=[{'ifname': 'eth0', 'mac': '00:18:51:AA:BB'}]), 'Invalid netifs mac of eth0'),
     (dict(ctid=101, netifs=[{'ifname': 'eth0', 'mac': '00-18-51-AA-BB-CC'}]), 'six hex pairs'),
     (dict(ctid=101, netifs=[{'ifname': 'eth0', 'bridge': 'averyverylongbridge'}]),
-     "Invalid bridge of eth0 'averyverylongbridge'"),
+     "'averyverylongbridge' is 19 characters"),
     (dict(ctid=101, netifs=[{'ifname': 'eth0'}, {'ifname': 'eth0'}]), "Duplicate ifname 'eth0'"),
-    (dict(ctid=101, netifs=[{'ifname': 'eth0,x'}]), 'Invalid netifs ifname'),
+    (dict(ctid=101, netifs=[{'ifname': 'eth0,x'}]), "'eth0,x' is invalid"),
     (dict(ctid=101, hostname='web;rm -rf /'), 'passed literally, never through a shell'),
     (dict(ctid=101, hostname='$(reboot)'), 'Invalid hostname'),
     (dict(ctid=101, description='a "quoted" $x'), 'shell scripts source'),
@@ -62,17 +82,18 @@ def plan_args(plan):
     (dict(ctid=101, netifs=[{'ifname': 'eth0', 'vlan': 5000, 'trunk': 'eth1'}]), 'VLAN IDs are 1-4094'),
 ])
 def test_bad_specs(kwargs, message):
-    with pytest.raises(ct.SpecError) as info:
-        ct.normalise_spec(params(**kwargs))
+    with pytest.raises(SpecError) as info:
+        normalise_spec(params(**kwargs))
     assert message in str(info.value)
 
 
 def test_normalised_units():
-    spec = ct.normalise_spec(params(ctid=101, ram='2048M', swap='1000', diskspace='10G:12G',
+    spec = normalise_spec(params(ctid=101, ram='2048M', swap='1000', diskspace='10G:12G',
                                     diskinodes='200000', ipaddresses=['2001:DB8:0::1/64', '192.0.2.1'],
                                     netifs=[{'ifname': 'eth0', 'mac': 'aa:bb:cc:dd:ee:ff'}],
                                     capabilities={'SYS_TIME': 'on'}, features={'nfs': False}))
-    assert spec['ram_bytes'] == 2 * 1024 ** 3 and spec['swap_bytes'] == 4096
+    # 1000 bytes is less than one page: vzctl truncates to whole pages
+    assert spec['ram_bytes'] == 2 * 1024 ** 3 and spec['swap_bytes'] == 0
     assert spec['diskspace_kb'] == [10485760, 12582912] and spec['diskinodes'] == [200000, 200000]
     assert spec['ipaddresses'] == ['2001:db8::1/64', '192.0.2.1']
     assert spec['netifs'] == [{'ifname': 'eth0', 'mac': 'AA:BB:CC:DD:EE:FF'}]
@@ -91,14 +112,14 @@ def test_normalised_units():
     dict(state='started'), dict(root_password='secret'),
 ])
 def test_equal_values_are_not_reapplied(host, current, kwargs):
-    spec = ct.normalise_spec(params(ctid=2001, **kwargs))
-    plan = ct.plan_container(spec, current[2001], host, 2001)
+    spec = normalise_spec(params(ctid=2001, **kwargs))
+    plan = plan_container(spec, current[2001], host, 2001)
     assert plan.steps == [] and not plan.restart_needed
 
 
 @pytest.mark.parametrize('kwargs, expected', [
     (dict(ram='2G'), [['set', '2001', '--ram', '2G', '--save']]),
-    (dict(ram='1000000000'), [['set', '2001', '--ram', '976564K', '--save']]),
+    (dict(ram='1000000000'), [['set', '2001', '--ram', '976560K', '--save']]),
     (dict(swap='0'), [['set', '2001', '--swap', '0', '--save']]),
     (dict(diskspace='20G'), [['set', '2001', '--diskspace', '20G:20G', '--save']]),
     (dict(cpus=4, cpulimit=50), [['set', '2001', '--cpus', '4', '--cpulimit', '50', '--save']]),
@@ -125,15 +146,15 @@ def test_equal_values_are_not_reapplied(host, current, kwargs):
     (dict(root_password='pw', password_update='always'), [['set', '2001', '--userpasswd', 'root:********']]),
 ])
 def test_running_container_changes(host, current, kwargs, expected):
-    spec = ct.normalise_spec(params(ctid=2001, **kwargs))
-    plan = ct.plan_container(spec, current[2001], host, 2001)
+    spec = normalise_spec(params(ctid=2001, **kwargs))
+    plan = plan_container(spec, current[2001], host, 2001)
     assert plan_args(plan) == expected
 
 
 def test_password_is_in_real_args_only(host, current):
-    spec = ct.normalise_spec(params(ctid=2001, root_password='pw', password_update='always'))
-    step = ct.plan_container(spec, current[2001], host, 2001).steps[0]
-    assert step.args[-1] == 'root:pw' and step.verb == 'userpasswd'
+    spec = normalise_spec(params(ctid=2001, root_password='pw', password_update='always'))
+    step = plan_container(spec, current[2001], host, 2001).steps[0]
+    assert step.argv[-1] == 'root:pw' and step.verb == 'userpasswd'
 
 
 @pytest.mark.parametrize('restart, expected_steps, needed', [
@@ -142,34 +163,34 @@ def test_password_is_in_real_args_only(host, current):
             ['restart', '2001']], False),
 ])
 def test_restart_needed(host, current, restart, expected_steps, needed):
-    spec = ct.normalise_spec(params(ctid=2001, features={'ppp': True, 'nfs': True},
+    spec = normalise_spec(params(ctid=2001, features={'ppp': True, 'nfs': True},
                                     capabilities={'net_admin': True}, restart_if_needed=restart))
-    plan = ct.plan_container(spec, current[2001], host, 2001)
+    plan = plan_container(spec, current[2001], host, 2001)
     assert plan_args(plan) == expected_steps and plan.restart_needed is needed
 
 
 def test_stopped_container(host, current):
-    spec = ct.normalise_spec(params(ctid=2002, state='started', swap='256M', features={'nfs': True}))
-    plan = ct.plan_container(spec, current[2002], host, 2002)
+    spec = normalise_spec(params(ctid=2002, state='started', swap='256M', features={'nfs': True}))
+    plan = plan_container(spec, current[2002], host, 2002)
     assert plan_args(plan) == [['set', '2002', '--swap', '256M', '--features', 'nfs:on', '--save'],
                                ['start', '2002']]
     assert not plan.restart_needed
-    spec = ct.normalise_spec(params(ctid=2002, state='stopped'))
-    assert ct.plan_container(spec, current[2002], host, 2002).steps == []
-    spec = ct.normalise_spec(params(ctid=2002, state='absent'))
-    assert plan_args(ct.plan_container(spec, current[2002], host, 2002)) == [['destroy', '2002']]
-    spec = ct.normalise_spec(params(ctid=2002, state='restarted'))
-    assert plan_args(ct.plan_container(spec, current[2002], host, 2002)) == [['start', '2002']]
+    spec = normalise_spec(params(ctid=2002, state='stopped'))
+    assert plan_container(spec, current[2002], host, 2002).steps == []
+    spec = normalise_spec(params(ctid=2002, state='absent'))
+    assert plan_args(plan_container(spec, current[2002], host, 2002)) == [['destroy', '2002']]
+    spec = normalise_spec(params(ctid=2002, state='restarted'))
+    assert plan_args(plan_container(spec, current[2002], host, 2002)) == [['start', '2002']]
 
 
 # -- create ----------------------------------------------------------------------------------
 def test_create_full(host):
-    spec = ct.normalise_spec(params(
+    spec = normalise_spec(params(
         ctid=3001, name='db1', ostemplate='centos-7-x86_64-minimal', layout='ploop', diskspace='10G',
         hostname='db1.example.org', ipaddresses=['192.0.2.31'], ram='1G', swap='1G', cpus=2,
         nameservers=['192.0.2.53'], onboot=True, netifs=[{'ifname': 'eth0', 'bridge': 'vmbr0'}],
         root_password='pw', state='started'))
-    plan = ct.plan_container(spec, None, host, 3001)
+    plan = plan_container(spec, None, host, 3001)
     assert plan_args(plan) == [
         ['create', '3001', '--ostemplate', 'centos-7-x86_64-minimal', '--layout', 'ploop',
          '--hostname', 'db1.example.org', '--name', 'db1', '--diskspace', '10G:10G', '--ipadd', '192.0.2.31'],
@@ -183,8 +204,8 @@ def test_create_full(host):
 
 
 def test_create_minimal_uses_defaults(host):
-    spec = ct.normalise_spec(params(ctid=3002, ostemplate='busybox-1.35-x86_64', layout='simfs'))
-    assert plan_args(ct.plan_container(spec, None, host, 3002)) == [
+    spec = normalise_spec(params(ctid=3002, ostemplate='busybox-1.35-x86_64', layout='simfs'))
+    assert plan_args(plan_container(spec, None, host, 3002)) == [
         ['create', '3002', '--ostemplate', 'busybox-1.35-x86_64', '--layout', 'simfs']]
 
 
@@ -197,36 +218,36 @@ def test_create_minimal_uses_defaults(host):
      'ram is set but swap is not set anywhere'),
 ])
 def test_create_prechecks(host, kwargs, message):
-    spec = ct.normalise_spec(params(ctid=3003, **kwargs))
-    with pytest.raises(ct.SpecError) as info:
-        ct.plan_container(spec, None, host, 3003)
+    spec = normalise_spec(params(ctid=3003, **kwargs))
+    with pytest.raises(SpecError) as info:
+        plan_container(spec, None, host, 3003)
     assert message in str(info.value)
 
 
 def test_ploop_needs_diskspace(host):
     host.global_conf.pop('CONFIGFILE')
-    spec = ct.normalise_spec(params(ctid=3004, ostemplate='busybox-1.35-x86_64'))
-    with pytest.raises(ct.SpecError) as info:
-        ct.plan_container(spec, None, host, 3004)
+    spec = normalise_spec(params(ctid=3004, ostemplate='busybox-1.35-x86_64'))
+    with pytest.raises(SpecError) as info:
+        plan_container(spec, None, host, 3004)
     assert 'ploop container needs diskspace' in str(info.value)
 
 
 def test_create_without_template_anywhere(host):
     host.global_conf.pop('DEF_OSTEMPLATE')
-    spec = ct.normalise_spec(params(ctid=3005))
-    with pytest.raises(ct.SpecError) as info:
-        ct.plan_container(spec, None, host, 3005)
+    spec = normalise_spec(params(ctid=3005))
+    with pytest.raises(SpecError) as info:
+        plan_container(spec, None, host, 3005)
     assert 'give ostemplate to create it' in str(info.value)
 
 
 def test_absent_missing_is_noop(host):
-    spec = ct.normalise_spec(params(ctid=3006, state='absent'))
-    assert ct.plan_container(spec, None, host, 3006).steps == []
+    spec = normalise_spec(params(ctid=3006, state='absent'))
+    assert plan_container(spec, None, host, 3006).steps == []
 
 
 # -- views -----------------------------------------------------------------------------------
 def test_public_and_volume_views(current):
-    view = ct.public_view(current[2001])
+    view = views.public_view(current[2001])
     assert view['ram_bytes'] == 1024 ** 3 and view['ram'] == '1G' and view['swap'] == '512M'
     assert view['diskspace'] == '10G:10G' and view['diskspace_bytes'] == 10 * 1024 ** 3
     assert view['ipaddresses'] == ['192.0.2.10', '2001:db8::10/64']
@@ -234,14 +255,31 @@ def test_public_and_volume_views(current):
                                  'host_ifname': 'veth2001.0', 'host_mac': '00:18:51:3D:4E:5F'}
     assert view['config'] == {'PHYSPAGES': '0:262144', 'SWAPPAGES': '0:131072', 'DISKSPACE': '10485760:10485760',
                               'DISKINODES': '131072:144179', 'CPUUNITS': '1000', 'CPUS': '2'}
-    assert ct.volume_view(current[2001]) == {'path': '/vz/private/2001', 'layout': 'ploop',
+    assert views.volume_view(current[2001]) == {'path': '/vz/private/2001', 'layout': 'ploop',
                                              'size_limit_bytes': 10 * 1024 ** 3, 'bytes_used': 512 * 1024 ** 2}
 
 
 def test_predicted_view(host, current):
-    spec = ct.normalise_spec(params(ctid=2002, ram='1G', state='started',
+    spec = normalise_spec(params(ctid=2002, ram='1G', state='started',
                                     netifs=[{'ifname': 'eth0', 'bridge': 'vmbr0'}]))
-    plan = ct.plan_container(spec, current[2002], host, 2002)
-    view = ct.predicted_view(spec, plan)
+    plan = plan_container(spec, current[2002], host, 2002)
+    view = views.predicted_view(spec, plan)
     assert view['status'] == 'running' and view['ram_bytes'] == 1024 ** 3
     assert view['netifs'] == [{'ifname': 'eth0', 'bridge': 'vmbr0'}]
+
+
+@pytest.mark.parametrize('ctid, message', [
+    (0, 'between 101 and 2147483644'), (100, 'IDs up to 100 are reserved'),
+    (2147483645, 'Invalid ctid 2147483645'), ('web', 'legacy OpenVZ container IDs are integers'),
+])
+def test_legacy_ids(host, ctid, message):
+    with pytest.raises(SpecError) as info:
+        host.check_id(ContainerId(ctid), SpecError)
+    assert message in str(info.value)
+
+
+def test_ram_zero_refused_swap_zero_kept():
+    with pytest.raises(SpecError) as info:
+        normalise_spec(params(ctid=101, ram='0'))
+    assert 'without memory' in str(info.value)
+    assert normalise_spec(params(ctid=101, swap='0'))['swap_bytes'] == 0

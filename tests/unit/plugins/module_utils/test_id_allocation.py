@@ -1,4 +1,4 @@
-"""CTID allocation: lowest free ID in a range, under a host-wide lock."""
+"""Container IDs: equality across int/str/UUID forms; allocation under a host-wide lock."""
 
 import multiprocessing
 import os
@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils import id_allocation
+from ansible_collections.openvz.cloud.plugins.module_utils._container import ids
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import FileLock
 
 
 @pytest.mark.parametrize('first, last, used, expected', [
@@ -14,45 +15,51 @@ from ansible_collections.openvz.cloud.plugins.module_utils import id_allocation
     (101, 200, {1, 50, 5000}, 101), (500, 600, {101, 500}, 501), (101, 101, set(), 101),
 ])
 def test_lowest_free(first, last, used, expected):
-    assert id_allocation.lowest_free(first, last, used) == expected
+    assert ids.lowest_free(first, last, used) == expected
 
 
 def test_allocator_hands_out_distinct_ids():
-    allocator = id_allocation.CtidAllocator(101, 104, {102})
+    allocator = ids.Allocator(101, 104, {ids.ContainerId(102), 'a-named-ct'})
     assert [allocator.allocate(), allocator.allocate(), allocator.allocate()] == [101, 103, 104]
     with pytest.raises(ValueError) as info:
         allocator.allocate()
     assert '101..104' in str(info.value)
 
 
+def test_container_ids_compare_by_canonical_value():
+    uuid = '0F5C7A1E-1D2B-4C3D-8E9F-0A1B2C3D4E5F'
+    assert ids.ContainerId(101) == ids.ContainerId('101') == 101
+    assert ids.ContainerId('{%s}' % uuid) == ids.ContainerId(uuid.lower())
+    assert ids.ContainerId(uuid).is_uuid and not ids.ContainerId(101).is_uuid
+    assert ids.ContainerId('web1') != ids.ContainerId('web2')
+    assert len({ids.ContainerId(101), ids.ContainerId('101')}) == 1
+    assert sorted([ids.ContainerId('b'), ids.ContainerId(102), ids.ContainerId(101)]) == [
+        101, 102, 'b']
+    with pytest.raises(ValueError):
+        ids.ContainerId('')
+
+
 def test_ids_in_use_reads_conf_dir(tmp_path):
-    for name in ('101.conf', '103.conf.destroyed', 've-basic.conf-sample', '0.conf', 'abc.conf', '205.conf'):
+    from ansible_collections.openvz.cloud.plugins.module_utils._backends.legacy import (
+        LegacyBackend)
+    from ansible_collections.openvz.cloud.plugins.module_utils._runner import SubprocessRunner
+    for name in ('101.conf', '103.conf.destroyed', 've-basic.conf-sample', '0.conf', 'abc.conf',
+                 '205.conf'):
         (tmp_path / name).write_text(u'')
-    assert id_allocation.ids_in_use(str(tmp_path), [300]) == {0, 101, 205, 300}
-    assert id_allocation.ids_in_use(str(tmp_path / 'missing')) == set()
-
-
-def test_ctid_by_name(tmp_path):
-    (tmp_path / 'web1').symlink_to('/etc/vz/conf/2001.conf')
-    (tmp_path / 'odd').symlink_to('/etc/vz/conf/x.conf')
-    assert id_allocation.ctid_by_name('web1', str(tmp_path)) == 2001
-    assert id_allocation.ctid_by_name('odd', str(tmp_path)) is None
-    assert id_allocation.ctid_by_name('nobody', str(tmp_path)) is None
-
-
-def test_default_lock_path():
-    assert id_allocation.default_lock_path({}) == '/vz/lock/openvz.cloud-ctid.lck'
-    assert id_allocation.default_lock_path({'LOCKDIR': '/run/vzlock'}) == '/run/vzlock/openvz.cloud-ctid.lck'
+    backend = LegacyBackend(SubprocessRunner(), conf_dir=str(tmp_path), vz_conf='/nonexistent',
+                            vzctl_path='/bin/true', vzlist_path='/bin/true')
+    assert backend.ids_in_use({ids.ContainerId(300): {}}) == {0, 101, 205, 300}
+    assert backend.allocation_lock_path() == '/vz/lock/openvz.cloud-ctid.lck'
 
 
 def _allocate_and_create(lock_path, conf_dir, queue):
-    with id_allocation.CtidLock(lock_path):
-        allocator = id_allocation.CtidAllocator(101, 200, id_allocation.ids_in_use(conf_dir))
-        ctid = allocator.allocate()
+    with FileLock(lock_path):
+        used = [int(name.split('.')[0]) for name in os.listdir(conf_dir)]
+        ctid = ids.Allocator(101, 200, used).allocate()
         time.sleep(0.05)
-        with open(os.path.join(conf_dir, '%d.conf' % ctid), 'w') as handle:
+        with open(os.path.join(conf_dir, '%s.conf' % ctid), 'w') as handle:
             handle.write('')
-    queue.put(ctid)
+    queue.put(ctid.value)
 
 
 def test_concurrent_allocations_never_collide(tmp_path):

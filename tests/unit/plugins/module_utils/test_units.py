@@ -8,7 +8,7 @@ from ansible_collections.openvz.cloud.plugins.module_utils import units
 @pytest.mark.parametrize('value, expected', [
     ('2G', 2 * 1024 ** 3), ('2048M', 2 * 1024 ** 3), ('2097152K', 2 * 1024 ** 3),
     ('2g', 2 * 1024 ** 3), ('1T', 1024 ** 4), ('10', 10), ('10B', 10), ('3P', 3 * 4096),
-    ('2.5K', 2560), ('2.2G', 2362232013), (512, 512), ('unlimited', units.UNLIMITED),
+    ('2.5K', 2560), ('2.2G', 2362232012), (512, 512), ('unlimited', units.UNLIMITED),
     ('UNLIMITED', units.UNLIMITED), (' 1M ', 1024 ** 2),
 ])
 def test_parse_size(value, expected):
@@ -27,18 +27,18 @@ def test_parse_size_refuses(value, message):
 
 
 @pytest.mark.parametrize('value, expected', [
-    ('10G', 10485760), ('10485760', 10485760), ('2.2G', 2306868), ('1M', 1024), (1024, 1024),
-    ('1000B', 1), ('unlimited', units.UNLIMITED),
+    ('10G', 10485760), ('10485760', 10485760), ('2.2G', 2306867), ('1M', 1024), (1024, 1024),
+    ('1000B', 0), ('1.9K', 1), ('unlimited', units.UNLIMITED),
 ])
 def test_parse_kb(value, expected):
     assert units.parse_kb(value) == expected
 
 
-@pytest.mark.parametrize('size, pages', [(0, 0), (1, 1), (4096, 1), (4097, 2),
-                                         (512 * 1024 ** 2, 131072),
-                                         (units.UNLIMITED, units.UNLIMITED)])
-def test_bytes_to_pages_rounds_up(size, pages):
-    assert units.bytes_to_pages(size) == pages
+@pytest.mark.parametrize('value, pages', [('0', 0), ('1', 0), ('4096', 1), ('8191', 1),
+                                          ('512M', 131072), ('1.5P', 1), ('2.2G', 576716),
+                                          ('unlimited', units.UNLIMITED)])
+def test_parse_pages_truncates_like_vzctl(value, pages):
+    assert units.parse_pages(value) == pages
 
 
 @pytest.mark.parametrize('pages, size', [(None, None), (262144, 1024 ** 3),

@@ -1,11 +1,19 @@
-"""vzlist JSON and text parsers (openvz-cli.md section 3)."""
+"""vzlist JSON records as container states; only JSON is read (text rows cannot be split)."""
 
+import json
 import os
+import sys
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils import vz_cli, vzlist
+from ansible_collections.openvz.cloud.plugins.module_utils import vzlist
+from ansible_collections.openvz.cloud.plugins.module_utils._backends.legacy import LegacyBackend
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError
+from ansible_collections.openvz.cloud.plugins.module_utils._container.ids import ContainerId
 from ansible_collections.openvz.cloud.plugins.module_utils.units import UNLIMITED
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
+from cmd_harness import Expect, fake_runner  # noqa: E402  pylint: disable=wrong-import-position
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'vz', 'vzlist')
 
@@ -16,7 +24,7 @@ def fixture(name):
 
 
 def test_normalise_running_record():
-    containers = vzlist.index_records(vz_cli.parse_json_list(fixture('all.json')))
+    containers = vzlist.index_records(json.loads(fixture('all.json')))
     web = containers[2001]
     assert web['name'] == 'web1' and web['status'] == 'running' and web['layout'] == 'ploop'
     assert web['ram_bytes'] == 1024 ** 3 and web['swap_bytes'] == 512 * 1024 ** 2
@@ -31,7 +39,7 @@ def test_normalise_running_record():
 
 
 def test_normalise_stopped_record():
-    stopped = vzlist.index_records(vz_cli.parse_json_list(fixture('all.json')))[2002]
+    stopped = vzlist.index_records(json.loads(fixture('all.json')))[2002]
     assert stopped['name'] is None and stopped['cpus'] is None and stopped['cpuunits'] is None
     assert stopped['swap_bytes'] is None and stopped['ram_bytes'] == 512 * 1024 ** 2
     assert stopped['usage']['numproc'] is None and stopped['usage']['uptime_seconds'] is None
@@ -45,37 +53,21 @@ def test_unlimited_and_minimal_record():
     assert view['ram_bytes'] == UNLIMITED and view['diskspace_kb'] is None and view['ip'] == []
 
 
-@pytest.mark.parametrize('name', ['empty.json', 'empty-skipped.json'])
-def test_empty_json(name):
-    assert vz_cli.parse_json_list(fixture(name)) == []
-
-
-def test_empty_output_means_none():
-    assert vz_cli.parse_json_list('') == []
+@pytest.mark.parametrize('output', [fixture('empty.json'), fixture('empty-skipped.json'), ''])
+def test_no_containers(output):
+    backend = LegacyBackend(fake_runner(Expect([(['/usr/sbin/vzlist', '-j', '-a'],
+                                                 (0, output, ''))]), files={}))
+    assert backend.read_containers() == {}
 
 
 def test_json_not_a_list():
-    with pytest.raises(ValueError):
-        vz_cli.parse_json_list('{"ctid": 1}')
+    backend = LegacyBackend(fake_runner(Expect([(['/usr/sbin/vzlist', '-j', '-a'],
+                                                 (0, '{"ctid": 1}', ''))]), files={}))
+    with pytest.raises(CommandError, match='not a JSON array'):
+        backend.read_containers()
 
 
-def test_text_default_layout():
-    rows = vzlist.parse_text(fixture('default.txt'))
-    assert rows == [
-        {'ctid': '2001', 'nproc': '17', 'status': 'running', 'ip_addr': '192.0.2.10',
-         'hostname': 'web1.example.org'},
-        {'ctid': '2002', 'nproc': None, 'status': 'stopped', 'ip_addr': None, 'hostname': None},
-    ]
-
-
-@pytest.mark.parametrize('name', ['header-only.txt'])
-def test_text_header_only(name):
-    assert vzlist.parse_text(fixture(name)) == []
-
-
-def test_text_last_column_keeps_spaces():
-    assert vzlist.parse_text(fixture('description-last.txt'))[0]['description'] == 'front web server'
-
-
-def test_text_nothing():
-    assert vzlist.parse_text('') == []
+def test_ids_are_container_ids():
+    containers = vzlist.index_records(json.loads(fixture('all.json')))
+    assert sorted(containers) == [2001, 2002] and 2001 in containers
+    assert ContainerId('2001') in containers

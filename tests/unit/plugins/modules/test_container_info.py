@@ -6,28 +6,19 @@ import sys
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.openvz.cloud.plugins.modules import container_info
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'module_utils'))
+from cmd_harness import Expect, run_module  # noqa: E402  pylint: disable=wrong-import-position
 from vz_host import make_host, vzlist_all  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def run_info(monkeypatch, capsys, args, response):
-    calls = []
-
-    def run_command(self, argv, **kwargs):
-        calls.append(list(argv))
-        return response
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
-                        lambda self, name, required=False, opt_dirs=None: '/usr/sbin/' + name)
-    with patch_module_args(dict(args, command_timeout=0)):
-        with pytest.raises(SystemExit):
-            container_info.main()
-    return json.loads(capsys.readouterr().out), calls
+    expect = Expect([(['/usr/sbin/vzlist', '-j', '-a'], response)])
+    result = run_module(monkeypatch, capsys, container_info, args, expect)
+    expect.assert_done()
+    return result, expect.calls
 
 
 @pytest.fixture
@@ -66,7 +57,7 @@ def test_no_containers(monkeypatch, capsys, host, output):
 
 def test_vzlist_error(monkeypatch, capsys, host):
     result, _calls = run_info(monkeypatch, capsys, host, (1, '', 'This program can only be run under root.\n'))
-    assert result['failed'] and result['msg'] == 'vzlist failed (rc 1): This program can only be run under root.'
+    assert result['failed'] and result['msg'] == 'vzlist -j -a failed with rc 1: This program can only be run under root.'
     assert result['rc'] == 1
 
 
@@ -75,3 +66,18 @@ def test_many_containers_one_call(monkeypatch, capsys, host):
     records = [dict(template, ctid=ctid, veid=ctid, vpsid=ctid) for ctid in range(5000, 6000)]
     result, calls = run_info(monkeypatch, capsys, dict(host, netifs=False), (0, json.dumps(records), ''))
     assert len(calls) == 1 and len(result['containers']) == 1000
+
+
+def test_stopped_simfs_usage_is_unknown_not_zero(monkeypatch, capsys, host):
+    result, _calls = run_info(monkeypatch, capsys, dict(host, ctid=[2002]), (0, vzlist_all(), ''))
+    stopped = result['containers'][0]
+    assert stopped['status'] == 'stopped' and stopped['layout'] == 'simfs'
+    assert stopped['usage']['disk_used_bytes'] is None and stopped['usage']['inodes_used'] is None
+    assert result['volumes'][0]['bytes_used'] is None
+
+
+def test_stopped_ploop_usage_comes_from_the_image(monkeypatch, capsys, host):
+    records = [dict(json.loads(vzlist_all())[0], status='stopped')]
+    result, _calls = run_info(monkeypatch, capsys, dict(host, ctid=[2001]),
+                              (0, json.dumps(records), ''))
+    assert result['volumes'][0]['bytes_used'] == 524288 * 1024

@@ -244,12 +244,15 @@ def test_tagged_nic_bridge_made_first(monkeypatch, capsys, host):
     checked = run_module(monkeypatch, capsys, container, args,
                          Expect([(LIST_ALL, listed(2001, 2002))]), check_mode=True)
     assert checked['actions'] == ['vlan_bridge', 'set', 'start']
-    expect = Expect([(LIST_ALL, listed(2001, 2002)), (add, OK), ([VZCTL, 'start', '2002'], OK),
+    conf = host['conf_dir'] + '/2002.conf'
+
+    def added(argv, data):
+        with open(conf, 'a') as handle:
+            handle.write('NETIF="ifname=eth0,bridge=breth1-100,host_ifname=veth2002.0"\n')
+        return OK
+    expect = Expect([(LIST_ALL, listed(2001, 2002)), (add, added), ([VZCTL, 'start', '2002'], OK),
                      (link_query('veth2002.0'), link('veth2002.0', 'veth', 'breth1-100')),
                      (LIST_ALL, listed(2001, 2002))])
-    conf = host['conf_dir'] + '/2002.conf'
-    with open(conf, 'a') as handle:
-        handle.write('NETIF="ifname=eth0,bridge=breth1-100,host_ifname=veth2002.0"\n')
     result = run_module(monkeypatch, capsys, container, args, expect)
     assert result['actions'] == checked['actions'], result.get('msg')
     assert seen == [('eth1', 100, True), ('eth1', 100, False)]

@@ -6,12 +6,11 @@ import sys
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.openvz.cloud.plugins.modules import containers
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'module_utils'))
+from cmd_harness import Expect, run_module  # noqa: E402  pylint: disable=wrong-import-position
 from vz_host import make_host, vzlist_all  # noqa: E402  pylint: disable=wrong-import-position
 
 VZCTL = '/usr/sbin/vzctl'
@@ -20,20 +19,17 @@ OK = (0, '', '')
 
 
 def run_many(monkeypatch, capsys, args, commands, check_mode=False, diff=False):
+    """``commands`` maps argv tuples to replies; any order, each as often as it runs."""
     calls = []
 
-    def run_command(self, argv, **kwargs):
+    def reply(argv, data=None):
         calls.append(list(argv))
         assert tuple(argv) in commands, 'unexpected command %r' % (argv,)
         return commands[tuple(argv)]
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
-                        lambda self, name, required=False, opt_dirs=None: '/usr/sbin/' + name)
-    args = dict(args, command_timeout=0, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            containers.main()
-    return json.loads(capsys.readouterr().out), calls
+    expect = Expect([(lambda argv: True, lambda argv, data: reply(argv))] * 2000)
+    result = run_module(monkeypatch, capsys, containers, dict(args, command_timeout=0), expect,
+                        check_mode=check_mode, diff=diff)
+    return result, calls
 
 
 @pytest.fixture
@@ -128,3 +124,29 @@ def test_failure_reports_partial_results(monkeypatch, capsys, host):
     result, _calls = run_many(monkeypatch, capsys, dict(host, containers=wanted), commands)
     assert result['failed'] and result['rc'] == 9 and 'locked by another vzctl command' in result['msg']
     assert result['changed'] is True and result['results'][0]['actions'] == ['set']
+
+
+def test_plans_run_concurrently_and_results_stay_in_order(monkeypatch, capsys, host):
+    import threading
+    wanted = [dict(ctid=5000 + index, cpus=4) for index in range(4)]
+    barrier = threading.Barrier(4, timeout=10)
+
+    def slow_set(argv):
+        barrier.wait()  # only returns when all four sets run at the same time
+        return (9, '', 'Container already locked\n') if argv[2] == '5002' else OK
+    commands = {LIST_ALL: (0, json.dumps(fleet(5000, 4, host)), '')}
+    expect_calls = []
+
+    def reply(argv, data=None):
+        expect_calls.append(argv)
+        if argv[1] == 'set':
+            return slow_set(argv)
+        return commands[tuple(argv)]
+    expect = Expect([(lambda argv: True, lambda argv, data: reply(argv))] * 10)
+    result = run_module(monkeypatch, capsys, containers,
+                        dict(host, containers=wanted, parallel=4, command_timeout=0), expect)
+    assert result['failed'] and result['rc'] == 9
+    assert [item['ctid'] for item in result['results']] == [5000, 5001, 5002, 5003]
+    assert [item.get('error') is not None for item in result['results']] == [
+        False, False, True, False]
+    assert all(item['actions'] == ['set'] for item in result['results'])
