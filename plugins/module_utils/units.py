@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: openvz.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""OpenVZ size units (openvz-cli.md sections 1.2, 4.3, 4.4).
+"""OpenVZ size units (vzctl(8) "Resource limits", ctid.conf(5)).
 
 Suffixes ``K M G T`` are powers of 1024, ``P`` is pages (4096 bytes), ``B`` bytes, any
 case, decimals allowed (``2.2G``). ``unlimited`` is LONG_MAX. So ``2G``, ``2048M`` and
