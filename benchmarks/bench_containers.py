@@ -5,10 +5,12 @@ Rows (same inventory, same connection, wall time of the whole ansible-playbook r
   loop      the same converge as a loop over openvz.cloud.container (one module run per item)
   bare      one task running a bare ``vzlist -a -j`` (the floor: what reading the state costs)
   info      openvz.cloud.container_info over M containers vs ``bare`` on the same M
-Targets (issue 3): bulk / bare <= 1.5; loop / bulk >= 20.
+  create    P new containers created and started by one containers task, plans one after
+            the other (parallel: 1) vs concurrently (parallel: 4)
+Targets: bulk / bare <= 1.5; loop / bulk >= 20; sequential / parallel create > 1.
 
 Sizes via environment: BENCH_CONTAINERS_N (default 500), BENCH_INFO_N (default 1000),
-BENCH_ROUNDS (default 3, medians). Needs root (it brings up a lab host).
+BENCH_CREATE_N (default 40), BENCH_ROUNDS (default 3, medians). Needs root (it brings up a lab host).
 """
 
 import json
@@ -27,6 +29,8 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "integration"))
 from lablib import Lab  # noqa: E402  pylint: disable=wrong-import-position
 
 TEMPLATE = "bench-tiny-1.0-x86_64"
+# the lab hosts' own busybox template: containers made from it can start
+LAB_TEMPLATE = "busybox-1.35-x86_64"
 FIRST_CTID = 10000
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
@@ -45,6 +49,7 @@ PLAYBOOKS = {
     - name: Converge all containers in one task
       openvz.cloud.containers:
         containers: "{{ bench_specs }}"
+        parallel: "{{ bench_parallel | default(4) }}"
 """,
     "loop": """
 - hosts: ovz1
@@ -102,8 +107,8 @@ class Bench(object):
                 handle.write(text)
             self.playbooks[name] = path
 
-    def run(self, name, specs=None, expect_changed=False):
-        extra = {"bench_specs": specs or []}
+    def run(self, name, specs=None, expect_changed=False, parallel=4):
+        extra = {"bench_specs": specs or [], "bench_parallel": parallel}
         start = time.monotonic()
         result = self.lab.run_playbook(self.playbooks[name], extra_vars=extra)
         elapsed = time.monotonic() - start
@@ -141,6 +146,17 @@ def main():
                  ("loop converge, %d unchanged" % count, loop),
                  ("bare vzlist -a -j, %d" % count, bare)]
 
+        create_count = int(os.environ.get("BENCH_CREATE_N", "40"))
+        started = [dict(spec, ctid=spec["ctid"] + 20000, state="started", ostemplate=LAB_TEMPLATE)
+                   for spec in container_specs(create_count)]
+        removed = [dict(spec, state="absent") for spec in started]
+        created = {}
+        for parallel in (1, 4):
+            created[parallel] = bench.run("bulk", started, expect_changed=True, parallel=parallel)
+            bench.run("bulk", removed, expect_changed=True)
+        rows += [("create+start %d, parallel 1" % create_count, created[1]),
+                 ("create+start %d, parallel 4" % create_count, created[4])]
+
         bench.run("bulk", container_specs(info_count), expect_changed=True)
         info = bench.median("info")
         bare_info = bench.median("bare")
@@ -157,6 +173,7 @@ def main():
     print("%-36s %10.2f %10s" % ("bulk / bare", bulk / bare, "<= 1.5"))
     print("%-36s %10.2f %10s" % ("loop / bulk", loop / bulk, ">= 20"))
     print("%-36s %10.2f %10s" % ("container_info / bare (%d)" % info_count, info / bare_info, "<= 1.5"))
+    print("%-36s %10.2f %10s" % ("create sequential / parallel", created[1] / created[4], "> 1"))
     return 0
 
 

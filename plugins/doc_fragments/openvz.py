@@ -11,6 +11,14 @@ class ModuleDocFragment(object):
 
     DOCUMENTATION = r'''
 options:
+  backend:
+    description:
+      - Which OpenVZ line the host runs. V(auto) chooses V(vz7) where C(prlctl) is installed
+        (it ships with OpenVZ 7 and 9 only) and V(legacy) (vzctl 4.x) otherwise.
+      - This release drives V(legacy) hosts; V(vz7) fails with a clear message.
+    type: str
+    choices: [auto, legacy, vz7]
+    default: auto
   vzctl_path:
     description:
       - Path of C(vzctl) on the managed host. Default is C(vzctl) found in C(PATH),

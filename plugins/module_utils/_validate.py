@@ -37,11 +37,10 @@ def ifname(name, what='interface', error=ValueError):
     if not name:
         raise error('The %s name is empty' % what)
     if len(name) > IFNAME_MAX:
-        raise error('The %s name %r is %d characters; Linux interface names are at most %d'
+        raise error('Invalid %s %r: it is %d characters; Linux interface names are at most %d'
                     % (what, name, len(name), IFNAME_MAX))
     if not _IFNAME_RE.match(name) or name in ('.', '..'):
-        raise error("The %s name %r is invalid: use letters, digits, '.', '_' and '-'"
-                    % (what, name))
+        raise error("Invalid %s %r: use letters, digits, '.', '_' and '-'" % (what, name))
     return name
 
 

@@ -26,10 +26,11 @@ description:
 options:
   ctid:
     description:
-      - Container ID, 101 to 2147483644 (IDs up to 100 are reserved, 0 is the host).
+      - Container ID. On legacy hosts an integer, 101 to 2147483644 (IDs up to 100 are
+        reserved, 0 is the host).
       - Without it the container is found by O(name); a new one gets the lowest free ID in
         O(ctid_range), allocated under a host-wide lock.
-    type: int
+    type: str
   name:
     description:
       - Container name, set with C(vzctl set --name); letters, digits, space and C(-+_.).

@@ -22,7 +22,7 @@ options:
   ctid:
     description: Report only these container IDs.
     type: list
-    elements: int
+    elements: str
   name:
     description: Report only containers with these names (shell-style patterns allowed).
     type: list
@@ -31,7 +31,7 @@ options:
     description: Report only containers in these states.
     type: list
     elements: str
-    choices: [running, stopped, mounted, suspended]
+    choices: [running, stopped, mounted, suspended, paused]
   netifs:
     description: Read the config files for NICs (C(NETIF)) and configured addresses.
     type: bool

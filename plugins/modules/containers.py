@@ -32,10 +32,11 @@ options:
     suboptions:
       ctid:
         description:
-          - Container ID, 101 to 2147483644 (IDs up to 100 are reserved, 0 is the host).
+          - Container ID. On legacy hosts an integer, 101 to 2147483644 (IDs up to 100 are
+            reserved, 0 is the host).
           - Without it the container is found by O(containers[].name); a new one gets the lowest free ID in
             O(ctid_range), allocated under a host-wide lock.
-        type: int
+        type: str
       name:
         description:
           - Container name, set with C(vzctl set --name); letters, digits, space and C(-+_.).
@@ -196,6 +197,14 @@ options:
             restart (O(containers[].features), O(containers[].capabilities)).
         type: bool
         default: false
+  parallel:
+    description:
+      - How many containers' plans run at the same time once every spec is validated and
+        planned. vzctl locks each container, so plans of different containers never collide;
+        results and errors stay per container, in the order of O(containers).
+      - V(1) runs them one after the other and stops at the first failure.
+    type: int
+    default: 4
   exclusive:
     description:
       - Stop and destroy containers not listed in O(containers) that are within

@@ -85,7 +85,8 @@ def legacy_ctid(value, error=ValueError):
     except ValueError:
         ctid = None
     if ctid is None or not ctid.is_number:
-        raise error('Invalid ctid %r: legacy OpenVZ container IDs are integers' % (value,))
+        raise error('Invalid ctid %s: legacy OpenVZ container IDs are integers, 101 to %d'
+                    % (value, CTID_MAX))
     if not CTID_MIN <= ctid.value <= CTID_MAX:
         raise error('Invalid ctid %s: container IDs must be between %d and %d (IDs up to 100 '
                     'are reserved, 0 is the host)' % (ctid, CTID_MIN, CTID_MAX))
