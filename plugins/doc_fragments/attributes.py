@@ -32,6 +32,16 @@ attributes:
       - openvz.cloud.openvz
 '''
 
+    # A module that changes the host and predicts every change in check mode and diff.
+    CHANGES = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+'''
+
     INFO_MODULE = r'''
 options: {}
 attributes:

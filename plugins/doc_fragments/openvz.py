@@ -53,6 +53,23 @@ options:
     default: /etc/vz/vz.conf
 '''
 
+    ALLOCATION = r'''
+options:
+  ctid_range:
+    description:
+      - First and last CTID to allocate from for containers given by name only that do not
+        exist yet (legacy hosts, where container IDs are numbers).
+    type: list
+    elements: int
+    default: [101, 2147483644]
+  lock_file:
+    description:
+      - Host-wide lock file held while CTIDs are allocated and the containers created, so
+        concurrent runs never take the same ID. Default C(<LOCKDIR>/openvz.cloud-ctid.lck)
+        (C(/vz/lock) by default).
+    type: path
+'''
+
     NETWORK_FILES = r'''
 options:
   config_dir:

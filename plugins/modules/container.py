@@ -191,28 +191,14 @@ options:
         restart (O(features), O(capabilities)).
     type: bool
     default: false
-  ctid_range:
-    description:
-      - First and last CTID to allocate from when the container is given by O(name) only
-        and does not exist yet.
-    type: list
-    elements: int
-    default: [101, 2147483644]
-  lock_file:
-    description:
-      - Host-wide lock file held while a CTID is allocated and the container created.
-        Default C(<LOCKDIR>/openvz.cloud-ctid.lck) (C(/vz/lock) by default).
-    type: path
 extends_documentation_fragment:
   - openvz.cloud.attributes
   - openvz.cloud.attributes.actiongroup_openvz
+  - openvz.cloud.attributes.changes
   - openvz.cloud.openvz
   - openvz.cloud.openvz.host
+  - openvz.cloud.openvz.allocation
 attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
   idempotent:
     support: partial
     details:

@@ -31,170 +31,124 @@ options:
     required: true
     suboptions:
       ctid:
-        description:
-          - Container ID. On legacy hosts an integer, 101 to 2147483644 (IDs up to 100 are
-            reserved, 0 is the host).
-          - Without it the container is found by O(containers[].name); a new one gets the lowest free ID in
-            O(ctid_range), allocated under a host-wide lock.
+        description: Like O(openvz.cloud.container#module:ctid).
         type: str
       name:
-        description:
-          - Container name, set with C(vzctl set --name); letters, digits, space and C(-+_.).
-          - With O(containers[].ctid), a container with another name is renamed; a name used by another
-            container is an error.
+        description: Like O(openvz.cloud.container#module:name).
         type: str
       state:
-        description:
-          - V(present) the container exists, its running state is left alone (a new one stays stopped).
-          - V(started) / V(stopped) it exists and runs / is stopped.
-          - V(restarted) it exists and is restarted (started when stopped); always a change.
-          - V(absent) it is stopped if running and destroyed.
+        description: Like O(openvz.cloud.container#module:state).
         type: str
         choices: [present, started, stopped, restarted, absent]
         default: present
       ostemplate:
-        description:
-          - OS template cache name for C(vzctl create --ostemplate), without C(.tar*), for
-            example V(centos-7-x86_64-minimal). Must exist in C(<TEMPLATE>/cache). Default is
-            C(DEF_OSTEMPLATE) of O(vz_conf). Only used at creation.
+        description: Like O(openvz.cloud.container#module:ostemplate).
         type: str
       config:
-        description: Config sample name (C(ve-<config>.conf-sample)) used at creation.
+        description: Like O(openvz.cloud.container#module:config).
         type: str
       layout:
-        description: Private area layout at creation.
+        description: Like O(openvz.cloud.container#module:layout).
         type: str
         choices: [simfs, ploop]
       private:
-        description: Private area path at creation (default C(VE_PRIVATE) of O(vz_conf)).
+        description: Like O(openvz.cloud.container#module:private).
         type: path
       root:
-        description: Root mount point at creation (default C(VE_ROOT) of O(vz_conf)).
+        description: Like O(openvz.cloud.container#module:root).
         type: path
       ram:
-        description:
-          - Memory limit (C(--ram)), bytes with an optional suffix C(K M G T) (powers of 1024),
-            C(P) (pages) or C(B), or V(unlimited). Rounded up to whole 4096-byte pages.
-          - On VSwap kernels vzctl needs a swap setting too; when neither O(containers[].swap) nor the
-            container or global config has one, the task fails before running vzctl.
+        description: Like O(openvz.cloud.container#module:ram).
         type: str
       swap:
-        description: Swap limit (C(--swap)), same units as O(containers[].ram).
+        description: Like O(openvz.cloud.container#module:swap).
         type: str
       cpus:
-        description: Number of CPUs (C(--cpus)).
+        description: Like O(openvz.cloud.container#module:cpus).
         type: int
       cpuunits:
-        description: CPU weight (C(--cpuunits)), 8 to 500000.
+        description: Like O(openvz.cloud.container#module:cpuunits).
         type: int
       cpulimit:
-        description: CPU limit in percent of one CPU (C(--cpulimit)), V(0) for none.
+        description: Like O(openvz.cloud.container#module:cpulimit).
         type: int
       diskspace:
-        description:
-          - Disk space limit C(soft[:hard]) (one value sets both), a number is KB, suffixes
-            C(K M G T) as for O(containers[].ram). Changing it on ploop resizes the image.
+        description: Like O(openvz.cloud.container#module:diskspace).
         type: str
       diskinodes:
-        description: Inode limit C(soft[:hard]), plain numbers.
+        description: Like O(openvz.cloud.container#module:diskinodes).
         type: str
       hostname:
-        description: Host name inside the container; a DNS name.
+        description: Like O(openvz.cloud.container#module:hostname).
         type: str
       description:
-        description:
-          - Free-text description. Must not contain C(") C($) C(`) C(\) or line breaks,
-            since vzctl writes it unescaped into a config file that shell scripts source.
+        description: Like O(openvz.cloud.container#module:description).
         type: str
       onboot:
-        description: Start the container when the host boots.
+        description: Like O(openvz.cloud.container#module:onboot).
         type: bool
       nameservers:
-        description: DNS servers (ordered, replaces the list), or V(inherit).
+        description: Like O(openvz.cloud.container#module:nameservers).
         type: list
         elements: str
       searchdomains:
-        description: DNS search domains (ordered, replaces the list), or V(inherit).
+        description: Like O(openvz.cloud.container#module:searchdomains).
         type: list
         elements: str
       ipaddresses:
-        description:
-          - venet IP addresses C(address[/prefix]). Exact list - addresses not listed are
-            removed, order does not matter.
+        description: Like O(openvz.cloud.container#module:ipaddresses).
         type: list
         elements: str
       features:
-        description:
-          - Features to switch on or off, a dict of name to boolean such as C(nfs) to V(true). Names
-            C(sysfs nfs sit ipip ppp ipgre bridge nfsd). Unlisted features are left alone.
-          - Needs a restart of a running container, see O(containers[].restart_if_needed).
+        description: Like O(openvz.cloud.container#module:features).
         type: dict
       capabilities:
-        description:
-          - Capabilities to switch on or off, a dict of name to boolean such as C(sys_time) to V(true), names as in
-            C(vzctl --capability) (any case). Unlisted ones are left alone.
-          - Needs a restart of a running container, see O(containers[].restart_if_needed).
+        description: Like O(openvz.cloud.container#module:capabilities).
         type: dict
       root_password:
-        description:
-          - Password set for root with C(vzctl set --userpasswd root:<password>) (never logged
-            or returned). A stopped container is started for this by vzctl and stopped again.
-          - A password cannot be read back to compare, see O(containers[].password_update).
+        description: Like O(openvz.cloud.container#module:root_password).
         type: str
       password_update:
-        description:
-          - V(on_create) sets O(containers[].root_password) only when the container is created (idempotent).
-          - V(always) sets it on every run, which always reports a change.
+        description: Like O(openvz.cloud.container#module:password_update).
         type: str
         choices: [on_create, always]
         default: on_create
       netifs:
-        description:
-          - veth NICs, an exact list - NICs not listed are removed (C(--netif_del)), new ones
-            added (C(--netif_add)), existing ones edited in place (C(--ifname X --bridge Y)).
-          - MACs and host names that are not given are generated by vzctl once and then kept.
-          - Give either O(containers[].netifs[].bridge) (untagged) or O(containers[].netifs[].vlan) with
-            O(containers[].netifs[].trunk) (tagged, the VLAN bridge C(br<trunk>-<vlan>) as CloudStack names
-            it, created on the host first when missing).
+        description: Like O(openvz.cloud.container#module:netifs).
         type: list
         elements: dict
         suboptions:
           ifname:
-            description: Interface name inside the container (at most 15 characters).
+            description: Like O(openvz.cloud.container#module:netifs[].ifname).
             type: str
             required: true
           mac:
-            description: MAC address inside the container, C(XX:XX:XX:XX:XX:XX).
+            description: Like O(openvz.cloud.container#module:netifs[].mac).
             type: str
           host_ifname:
-            description: Name of the host end of the veth pair (at most 15 characters).
+            description: Like O(openvz.cloud.container#module:netifs[].host_ifname).
             type: str
           host_mac:
-            description: MAC address of the host end.
+            description: Like O(openvz.cloud.container#module:netifs[].host_mac).
             type: str
           bridge:
-            description: Host bridge the host end joins (at most 15 characters).
+            description: Like O(openvz.cloud.container#module:netifs[].bridge).
             type: str
           vlan:
-            description: VLAN ID (1-4094) of a tagged NIC.
+            description: Like O(openvz.cloud.container#module:netifs[].vlan).
             type: int
           trunk:
-            description: Host interface carrying the VLAN (CloudStack's physical interface).
+            description: Like O(openvz.cloud.container#module:netifs[].trunk).
             type: str
       stop_timeout:
-        description:
-          - Seconds to wait for C(vzctl stop). Without O(containers[].force) a stop that takes longer fails.
+        description: Like O(openvz.cloud.container#module:stop_timeout).
         type: int
       force:
-        description:
-          - Kill the container (C(vzctl stop --fast)) when O(containers[].stop_timeout) expires; without
-            O(containers[].stop_timeout), stop it with C(--fast) right away.
+        description: Like O(openvz.cloud.container#module:force).
         type: bool
         default: false
       restart_if_needed:
-        description:
-          - Restart a running container when a changed setting only takes effect after a
-            restart (O(containers[].features), O(containers[].capabilities)).
+        description: Like O(openvz.cloud.container#module:restart_if_needed).
         type: bool
         default: false
   parallel:
@@ -218,26 +172,14 @@ options:
   exclusive_name_pattern:
     description: Shell-style pattern of names that O(exclusive) may remove, e.g. C(ci-*).
     type: str
-  ctid_range:
-    description: First and last CTID to allocate from for containers given by name only.
-    type: list
-    elements: int
-    default: [101, 2147483644]
-  lock_file:
-    description:
-      - Host-wide lock file held while CTIDs are allocated and the containers created.
-        Default C(<LOCKDIR>/openvz.cloud-ctid.lck) (C(/vz/lock) by default).
-    type: path
 extends_documentation_fragment:
   - openvz.cloud.attributes
   - openvz.cloud.attributes.actiongroup_openvz
+  - openvz.cloud.attributes.changes
   - openvz.cloud.openvz
   - openvz.cloud.openvz.host
+  - openvz.cloud.openvz.allocation
 attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
   idempotent:
     support: partial
     details:

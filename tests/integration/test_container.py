@@ -59,6 +59,12 @@ def test_stop_removes_veth(clean_lab):
     assert 'veth%d.0' % CTID not in [link['ifname'] for link in links(lab, host)]
 
 
+def test_ploop_disk_limit_idempotent_and_missing_bridge_refused(clean_lab):
+    assert_ok(clean_lab.run_playbook(playbook('ploop.yml')))
+    conf = clean_lab.exec(clean_lab.hosts[0].name, ['cat', '/etc/vz/conf/4120.conf']).stdout
+    assert 'DISKSPACE="2097152:2306867"' in conf
+
+
 def test_bad_input_changes_nothing(clean_lab):
     assert_ok(clean_lab.run_playbook(playbook('bad_input.yml')))
 

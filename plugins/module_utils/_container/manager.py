@@ -21,9 +21,8 @@ from ansible_collections.openvz.cloud.plugins.module_utils._runner import Comman
 from ansible_collections.openvz.cloud.plugins.module_utils._backends import backend_from_params
 from ansible_collections.openvz.cloud.plugins.module_utils._backends.base import Plan
 from ansible_collections.openvz.cloud.plugins.module_utils._container import ids, views
-from ansible_collections.openvz.cloud.plugins.module_utils._container.changes import differences
 from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
-    RESTART_SETTINGS, SpecError, absent_spec)
+    RESTART_SETTINGS, SpecError, absent_spec, differences)
 
 DEFAULT_PARALLEL = 4
 

@@ -1,7 +1,5 @@
-"""The container options are documented once: container's options equal containers' suboptions,
-and both equal the argument spec the modules share."""
-
-import re
+"""The container options are documented once, in the container module: each item option of
+containers has the same type, choices and default and points to it; both match the spec."""
 
 import pytest
 import yaml
@@ -11,23 +9,23 @@ from ansible_collections.openvz.cloud.plugins.module_utils._container.spec impor
 
 SINGLE = yaml.safe_load(container.DOCUMENTATION)['options']
 MANY = yaml.safe_load(containers.DOCUMENTATION)['options']['containers']['suboptions']
+SHAPE_KEYS = ('type', 'elements', 'choices', 'default', 'required')
 
 
-def _normalised(option):
-    """Wrapping aside, and with O(containers[].x) read as O(x)."""
-    if isinstance(option, dict):
-        return dict((key, _normalised(value)) for key, value in option.items())
-    if isinstance(option, list):
-        return [_normalised(item) for item in option]
-    if isinstance(option, str):
-        return ' '.join(re.sub(r'O\(containers\[\]\.', 'O(', option).split())
-    return option
+def _pairs():
+    for name in sorted(CONTAINER_OPTIONS):
+        yield name, SINGLE[name], MANY[name]
+        for sub in sorted(SINGLE[name].get('suboptions') or {}):
+            yield ('%s[].%s' % (name, sub), SINGLE[name]['suboptions'][sub],
+                   MANY[name]['suboptions'][sub])
 
 
-@pytest.mark.parametrize('name', sorted(CONTAINER_OPTIONS))
-def test_option_documented_the_same_in_both_modules(name):
-    assert name in SINGLE and name in MANY
-    assert _normalised(SINGLE[name]) == _normalised(MANY[name])
+@pytest.mark.parametrize('name, single, many', list(_pairs()))
+def test_item_option_points_to_the_one_description(name, single, many):
+    assert many['description'] == 'Like O(openvz.cloud.container#module:%s).' % name
+    assert dict((key, single.get(key)) for key in SHAPE_KEYS) == \
+        dict((key, many.get(key)) for key in SHAPE_KEYS)
+    assert single['description'] and 'Like O(' not in str(single['description'])
 
 
 @pytest.mark.parametrize('name', sorted(CONTAINER_OPTIONS))
