@@ -1,6 +1,6 @@
 """Template cache benchmarks: first sync of N templates vs cp, unchanged re-run of 50 templates.
 
-Runs the template module's code (plugins/module_utils/template_cache.py) in-process, so the
+Runs the template module's code (plugins/module_utils/_templates/) in-process, so the
 numbers are module time without Ansible's per-task overhead. Every first sync verifies a
 sha256, as template.properties supplies one. ``cp`` neither verifies nor flushes to disk;
 the module fsyncs before the rename, so ``cp + sync`` is the like-for-like baseline, and
@@ -30,7 +30,7 @@ from collection_path import ensure_collection_link  # noqa: E402  pylint: disabl
 
 sys.path.insert(0, ensure_collection_link())
 
-from ansible_collections.openvz.cloud.plugins.module_utils import template_cache as tc  # noqa: E402
+from ansible_collections.openvz.cloud.plugins.module_utils._templates import archive, cache as template_cache, copy  # noqa: E402
 
 
 def make_template(path, size):
@@ -93,17 +93,17 @@ def time_cp(sources, target, sync):
 def time_sha256(sources):
     start = time.perf_counter()
     for src in sources:
-        CHECKSUMS[src] = tc.file_digest(src, 'sha256')
+        CHECKSUMS[src] = archive.file_digest(src, 'sha256')
     return time.perf_counter() - start
 
 
 def sync_templates(sources, cache_dir, expect):
     """Install each source with its sha256 to verify, as template.properties supplies it."""
-    cache = tc.TemplateCache(cache_dir)
+    cache = template_cache.TemplateCache(cache_dir)
     changed = 0
     for index, src in enumerate(sources):
-        request = tc.TemplateRequest('tpl-%03d' % index, src, 'sha256:' + CHECKSUMS[src])
-        changed += tc.ensure_present(cache, request, tc.Source(src), check_mode=False)['changed']
+        request = template_cache.TemplateRequest('tpl-%03d' % index, src, 'sha256:' + CHECKSUMS[src])
+        changed += template_cache.ensure_present(cache, request, copy.Source(src), check_mode=False)['changed']
     assert changed == expect, (changed, expect)
 
 
@@ -112,8 +112,8 @@ class ReadCounter(object):
 
     def __init__(self):
         self.bytes = 0
-        self._digest = tc.file_digest
-        self._open = tc.Source.open
+        self._digest = archive.file_digest
+        self._open = copy.Source.open
 
     def __enter__(self):
         counter = self
@@ -126,13 +126,13 @@ class ReadCounter(object):
             stream, size = counter._open(source)
             counter.bytes += size or 0
             return stream, size
-        tc.file_digest = counting_digest
-        tc.Source.open = counting_open
+        archive.file_digest = counting_digest
+        copy.Source.open = counting_open
         return self
 
     def __exit__(self, *exc):
-        tc.file_digest = self._digest
-        tc.Source.open = self._open
+        archive.file_digest = self._digest
+        copy.Source.open = self._open
 
 
 def time_first_sync(first, work, cold):

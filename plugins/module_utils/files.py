@@ -7,6 +7,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import os
 import tempfile
 
@@ -55,3 +56,29 @@ def write_atomic(path, data, mode=0o644, mover=None):
         if os.path.exists(temp_path):
             os.unlink(temp_path)
         raise
+
+
+def makedirs(path, mode=0o755):
+    """``os.makedirs`` that accepts an existing directory."""
+    try:
+        os.makedirs(path, mode)
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
+            raise
+
+
+def remove_if_exists(path):
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        if exc.errno != errno.ENOENT:
+            raise
+
+
+def fsync_dir(path):
+    """Flush a directory entry change (a rename, an unlink) to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -16,6 +16,8 @@ import os
 
 DEFAULT_CONF_DIR = '/etc/vz/conf'
 DEFAULT_VZ_CONF = '/etc/vz/vz.conf'
+# vzctl's default TEMPLATE (etc/vz.conf of vzctl 4); OS template caches live in its cache/.
+DEFAULT_TEMPLATE_DIR = '/vz/template'
 
 # NETIF keys written by vzctl 4.x, in its order (section 6.1).
 NETIF_KEYS = ('ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter')
@@ -51,6 +53,11 @@ def read_vz_config(path):
         return {}
     with open(path, 'r') as handle:
         return parse_vz_config(handle.read())
+
+
+def template_cache_dir(config):
+    """``$TEMPLATE/cache`` of a parsed vz.conf (``/vz/template/cache`` by default)."""
+    return os.path.join((config.get('TEMPLATE') or DEFAULT_TEMPLATE_DIR).rstrip('/') or '/', 'cache')
 
 
 def ctid_conf_path(ctid, conf_dir=DEFAULT_CONF_DIR):

@@ -228,59 +228,26 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.openvz.cloud.plugins.module_utils.template_cache import (
-    Source, TemplateCache, TemplateError, TemplateRequest, ensure_absent, ensure_present, read_cloudstack_template)
-from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import read_vz_config
-
-DEFAULT_TEMPLATE_DIR = '/vz/template'
-
-
-def default_cache_dir(vz_conf):
-    config = read_vz_config(vz_conf)
-    return (config.get('TEMPLATE') or DEFAULT_TEMPLATE_DIR).rstrip('/') + '/cache'
+from ansible_collections.openvz.cloud.plugins.module_utils._templates.archive import TemplateError
+from ansible_collections.openvz.cloud.plugins.module_utils._templates.cache import (
+    TEMPLATE_ARGUMENT_SPEC, run_template_module)
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type='str'),
-            src=dict(type='str'),
-            properties=dict(type='path'),
-            checksum=dict(type='str'),
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-            force=dict(type='bool', default=False),
-            cache_dir=dict(type='path'),
-            vz_conf=dict(type='path', default='/etc/vz/vz.conf'),
-            timeout=dict(type='int', default=60),
-            validate_certs=dict(type='bool', default=True),
-        ),
+        argument_spec=TEMPLATE_ARGUMENT_SPEC,
         mutually_exclusive=[('src', 'properties')],
         required_one_of=[('name', 'properties')],
         required_if=[('state', 'absent', ['name'])],
         supports_check_mode=True,
     )
     params = module.params
-    cloudstack = None
-    cache = TemplateCache(params['cache_dir'] or default_cache_dir(params['vz_conf']))
     try:
-        if params['state'] == 'absent':
-            result = ensure_absent(cache, params['name'], module.check_mode)
-        else:
-            src = params['src']
-            expected_size = None
-            if params['properties']:
-                cloudstack = read_cloudstack_template(params['properties'])
-                src, expected_size = cloudstack['path'], cloudstack['size']
-            name = params['name'] or cloudstack['uniquename']
-            request = TemplateRequest(name, src, params['checksum'], params['force'])
-            source = Source(src, params['timeout'], params['validate_certs'], expected_size=expected_size) if src else None
-            result = ensure_present(cache, request, source, module.check_mode)
+        result = run_template_module(params, module.check_mode)
     except TemplateError as exc:
         module.fail_json(msg=str(exc), name=params['name'])
     except EnvironmentError as exc:
         module.fail_json(msg='Template %s: %s' % (params['name'], exc))
-    if cloudstack:
-        result['cloudstack'] = cloudstack
     diff = result.pop('diff')
     if module._diff:
         result['diff'] = diff

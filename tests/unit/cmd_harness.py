@@ -62,28 +62,46 @@ class Expect(object):
             [argv for argv, _reply in self.entries],)
 
 
-def patch_module(monkeypatch, expect, bin_dir=SBIN, missing=('prlctl', 'prlsrvctl')):
+def patch_module(monkeypatch, expect, bin_dir=SBIN, missing_bins=()):
     """Route AnsibleModule.run_command through ``expect``; binaries live in ``bin_dir``
-    except those ``missing`` (a legacy host has no prlctl)."""
+    except ``missing_bins``, which are not installed."""
     def run_command(self, argv, data=None, binary_data=False, environ_update=None, **_kwargs):
         assert environ_update and environ_update.get('LC_ALL') == 'C', 'commands run with LC_ALL=C'
         return expect(argv, data)
     monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
     monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path',
                         lambda self, name, required=False, opt_dirs=None:
-                        None if name in missing else bin_dir + name)
+                        None if name in missing_bins else bin_dir + name)
 
 
-def run_module(monkeypatch, capsys, module, args, expect, check_mode=False, diff=False,
-               missing=('prlctl', 'prlsrvctl')):
-    """Run ``module.main()`` with ``args``; returns its JSON result (success or failure)."""
-    patch_module(monkeypatch, expect, missing=missing)
+def run_module(monkeypatch, capsys, module, args, expect, check_mode=False, diff=False, files=None,
+               vz_options=True, missing_bins=()):
+    """Run ``module.main()`` with ``args``; returns its JSON result (success or failure).
+
+    ``files`` (path -> text) replaces the host files the module's runner reads when given;
+    ``vz_options=False`` for modules without the vzctl options (``command_timeout``);
+    ``missing_bins`` names binaries the host does not have."""
+    patch_module(monkeypatch, expect, missing_bins=missing_bins)
+    if files is not None:
+        from ansible_collections.openvz.cloud.plugins.module_utils import _runner
+        monkeypatch.setattr(_runner.ModuleRunner, 'read_file', lambda self, path: files.get(path))
     args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    args.setdefault('command_timeout', 0)
+    if vz_options:
+        args.setdefault('command_timeout', 0)
     with patch_module_args(args):
         with pytest.raises(SystemExit):
             module.main()
     return json.loads(capsys.readouterr().out)
+
+
+# A legacy OpenVZ host: vzctl 4.x and vzlist, no prlctl (which only OpenVZ 7/9 ship).
+LEGACY_HOST_MISSING = ('prlctl', 'prlsrvctl')
+
+
+def run_legacy(monkeypatch, capsys, module, args, expect, **kwargs):
+    """``run_module`` on a legacy host."""
+    kwargs.setdefault('missing_bins', LEGACY_HOST_MISSING)
+    return run_module(monkeypatch, capsys, module, args, expect, **kwargs)
 
 
 def fake_runner(expect, files=None):
@@ -96,7 +114,7 @@ def fake_runner(expect, files=None):
             return expect(argv, data)
 
         def _lookup(self, name, opt_dirs):
-            return None if name in ('prlctl', 'prlsrvctl') else SBIN + name
+            return SBIN + name
 
     runner = _FakeRunner()
     if files is not None:

@@ -1,4 +1,4 @@
-"""template_cache: names, archive detection, checksums and the safe install flow."""
+"""_templates: names, archive detection, checksums and the safe install flow."""
 
 import bz2
 import errno
@@ -12,7 +12,7 @@ import tarfile
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils import template_cache as tc
+from ansible_collections.openvz.cloud.plugins.module_utils._templates import archive, cache as tcache, copy
 
 
 def make_tar(files=None):
@@ -51,7 +51,7 @@ def sha256(data):
 @pytest.fixture
 def cache(tmp_path):
     (tmp_path / 'template' / 'cache').mkdir(parents=True)
-    return tc.TemplateCache(str(tmp_path / 'template' / 'cache'))
+    return tcache.TemplateCache(str(tmp_path / 'template' / 'cache'))
 
 
 def write_src(tmp_path, data, name='src.bin'):
@@ -64,27 +64,29 @@ def write_src(tmp_path, data, name='src.bin'):
 
 @pytest.mark.parametrize('name', ['centos-7-x86_64', 'debian-12.0-x86_64-minimal', 'a', 'A_b.c-1'])
 def test_valid_names(name):
-    tc.validate_name(name)
+    archive.validate_name(name)
 
 
 @pytest.mark.parametrize('name, fragment', [
-    ('', 'use only'), ('a/b', 'use only'), ('../etc', 'use only'), ('a b', 'use only'),
-    ('a..b', "contain '..'"), ('.hidden', "start with '.'"), ('-rf', "start with '.' or '-'"),
-    (u'caf\u00e9', 'use only'), ('centos-7.tar.gz', 'without .tar.gz'), ('centos-7.tar', 'without .tar'),
+    ('', 'use a template name'), ('a/b', "without '/'"), ('../etc', "without '/' or '..'"),
+    ('a b', 'use a template name'), ('a..b', "or '..'"), ('.hidden', "not starting with '.'"),
+    ('-rf', "not starting with '.' or '-'"), (u'caf\u00e9', 'use a template name'),
+    ('centos-7.tar.gz', 'without .tar.gz'), ('centos-7.tar', 'without .tar'),
+    ('centos-7.tar.lz4', 'without .tar.lz4'),
 ])
 def test_invalid_names(name, fragment):
-    with pytest.raises(tc.TemplateError) as error:
-        tc.validate_name(name)
+    with pytest.raises(archive.TemplateError) as error:
+        archive.validate_name(name)
     assert fragment in str(error.value)
 
 
 @pytest.mark.parametrize('suffix', sorted(COMPRESSED))
 def test_archive_suffix_by_magic(suffix):
-    assert tc.archive_suffix(COMPRESSED[suffix][:512]) == suffix
+    assert archive.archive_suffix(COMPRESSED[suffix][:512]) == suffix
 
 
 def test_archive_suffix_v7_tar_without_magic():
-    assert tc.archive_suffix(v7_tar(TAR)[:512]) == '.tar'
+    assert archive.archive_suffix(v7_tar(TAR)[:512]) == '.tar'
 
 
 @pytest.mark.parametrize('head, fragment', [
@@ -95,8 +97,8 @@ def test_archive_suffix_v7_tar_without_magic():
     (b'\x00' * 512, 'not a tar archive'),
 ])
 def test_archive_suffix_refuses_other_content(head, fragment):
-    with pytest.raises(tc.TemplateError) as error:
-        tc.archive_suffix(head)
+    with pytest.raises(archive.TemplateError) as error:
+        archive.archive_suffix(head)
     assert fragment in str(error.value)
 
 
@@ -115,7 +117,7 @@ SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
     ('{SHA-1}da39a3ee5e6b4b0d3255bfef95601890afd80709', ('sha1', 'da39a3ee5e6b4b0d3255bfef95601890afd80709')),
 ])
 def test_parse_checksum(text, expected):
-    assert tc.parse_checksum(text) == expected
+    assert archive.parse_checksum(text) == expected
 
 
 @pytest.mark.parametrize('text, fragment', [
@@ -125,16 +127,16 @@ def test_parse_checksum(text, expected):
     ('md5:zz' + MD5[2:], '32-digit hex md5'),
 ])
 def test_parse_checksum_refuses(text, fragment):
-    with pytest.raises(tc.TemplateError) as error:
-        tc.parse_checksum(text)
+    with pytest.raises(archive.TemplateError) as error:
+        archive.parse_checksum(text)
     assert fragment in str(error.value)
 
 
 # ---- install ---------------------------------------------------------------------
 
 def present(cache, name, src=None, checksum=None, force=False, check_mode=False, opener=None):
-    source = tc.Source(src, opener=opener) if src else None
-    return tc.ensure_present(cache, tc.TemplateRequest(name, src, checksum, force), source, check_mode)
+    source = copy.Source(src, opener=opener) if src else None
+    return tcache.ensure_present(cache, tcache.TemplateRequest(name, src, checksum, force), source, check_mode)
 
 
 def cache_entries(cache):
@@ -163,8 +165,8 @@ def test_second_run_reads_no_template_bytes(cache, tmp_path, monkeypatch):
 
     def no_reads(*args, **kwargs):
         raise AssertionError('template bytes were read')
-    monkeypatch.setattr(tc, 'file_digest', no_reads)
-    monkeypatch.setattr(tc.Source, 'open', no_reads)
+    monkeypatch.setattr(tcache, 'file_digest', no_reads)
+    monkeypatch.setattr(copy.Source, 'open', no_reads)
     for checksum in (sha256(COMPRESSED['.tar.gz']), None):
         result = present(cache, 'tpl', src, checksum)
         assert not result['changed'] and result['actions'] == []
@@ -173,7 +175,7 @@ def test_second_run_reads_no_template_bytes(cache, tmp_path, monkeypatch):
 
 def test_checksum_mismatch_installs_nothing(cache, tmp_path):
     src = write_src(tmp_path, TAR)
-    with pytest.raises(tc.TemplateError) as error:
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', src, 'sha256:' + SHA256)
     assert 'Checksum mismatch' in str(error.value) and 'nothing was installed' in str(error.value)
     assert cache_entries(cache) == []
@@ -182,7 +184,7 @@ def test_checksum_mismatch_installs_nothing(cache, tmp_path):
 def test_checksum_mismatch_keeps_the_old_template(cache, tmp_path):
     old = COMPRESSED['.tar.xz']
     present(cache, 'tpl', write_src(tmp_path, old, 'old'), sha256(old))
-    with pytest.raises(tc.TemplateError):
+    with pytest.raises(archive.TemplateError):
         present(cache, 'tpl', write_src(tmp_path, TAR, 'new'), 'md5:' + MD5)
     assert cache_entries(cache) == ['tpl.tar.xz']
     assert (tmp_path / 'template' / 'cache' / 'tpl.tar.xz').read_bytes() == old
@@ -212,17 +214,17 @@ class FullDisk(object):
 
 
 def test_full_disk_during_download_leaves_nothing(cache, monkeypatch):
-    data = gzip.compress(TAR) + os.urandom(3 * tc.CHUNK_SIZE)
+    data = gzip.compress(TAR) + os.urandom(3 * archive.CHUNK_SIZE)
     real_fdopen = os.fdopen
-    monkeypatch.setattr(tc.os, 'fdopen', lambda fd, mode: FullDisk(real_fdopen(fd, mode), tc.CHUNK_SIZE))
-    with pytest.raises(tc.TemplateError) as error:
+    monkeypatch.setattr(copy.os, 'fdopen', lambda fd, mode: FullDisk(real_fdopen(fd, mode), archive.CHUNK_SIZE))
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', 'http://templates.example.org/t.tar.gz', opener=lambda url, **kw: FakeResponse(data))
     assert 'No space left on device' in str(error.value)
     assert cache_entries(cache) == []
 
 
 def test_full_disk_during_local_copy_leaves_nothing(cache, tmp_path, monkeypatch):
-    src = write_src(tmp_path, gzip.compress(TAR) + os.urandom(3 * tc.CHUNK_SIZE))
+    src = write_src(tmp_path, gzip.compress(TAR) + os.urandom(3 * archive.CHUNK_SIZE))
     real_sendfile = os.sendfile
     calls = []
 
@@ -231,36 +233,36 @@ def test_full_disk_during_local_copy_leaves_nothing(cache, tmp_path, monkeypatch
         if len(calls) > 1:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_sendfile(out_fd, in_fd, offset, count)
-    monkeypatch.setattr(tc.os, 'sendfile', sendfile_until_full)
-    with pytest.raises(tc.TemplateError) as error:
+    monkeypatch.setattr(copy.os, 'sendfile', sendfile_until_full)
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', src)
     assert 'No space left on device' in str(error.value) and 'nothing was installed' in str(error.value)
     assert cache_entries(cache) == [] and len(calls) == 2
 
 
 def test_kernel_without_file_sendfile_falls_back_to_read_write(cache, tmp_path, monkeypatch):
-    data = gzip.compress(TAR) + os.urandom(2 * tc.CHUNK_SIZE + 17)
+    data = gzip.compress(TAR) + os.urandom(2 * archive.CHUNK_SIZE + 17)
     src = write_src(tmp_path, data)
 
     def no_file_sendfile(out_fd, in_fd, offset, count):
         raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
-    monkeypatch.setattr(tc.os, 'sendfile', no_file_sendfile)
+    monkeypatch.setattr(copy.os, 'sendfile', no_file_sendfile)
     result = present(cache, 'tpl', src, sha256(data))
     assert result['changed'] and (tmp_path / 'template' / 'cache' / 'tpl.tar.gz').read_bytes() == data
 
 
 def test_source_shrinking_during_copy_is_refused(cache, tmp_path, monkeypatch):
-    data = TAR + os.urandom(tc.CHUNK_SIZE)
+    data = TAR + os.urandom(archive.CHUNK_SIZE)
     src = write_src(tmp_path, data)
-    real_open = tc.Source.open
+    real_open = copy.Source.open
 
     def open_then_truncate(self):
         stream, size = real_open(self)
         with open(src, 'r+b') as handle:
             handle.truncate(len(TAR))
         return stream, size
-    monkeypatch.setattr(tc.Source, 'open', open_then_truncate)
-    with pytest.raises(tc.TemplateError) as error:
+    monkeypatch.setattr(copy.Source, 'open', open_then_truncate)
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', src)
     assert 'incomplete' in str(error.value)
     assert cache_entries(cache) == []
@@ -272,8 +274,8 @@ def test_not_enough_space_is_refused_before_copying(cache, tmp_path, monkeypatch
     class Tiny(object):
         f_bavail = 1
         f_frsize = 512
-    monkeypatch.setattr(tc.os, 'statvfs', lambda path: Tiny())
-    with pytest.raises(tc.TemplateError) as error:
+    monkeypatch.setattr(copy.os, 'statvfs', lambda path: Tiny())
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', src)
     assert 'Not enough space' in str(error.value)
     assert cache_entries(cache) == []
@@ -297,14 +299,14 @@ class Interrupting(object):
 
 
 def test_interrupted_download_leaves_no_partial_file(cache):
-    data = gzip.compress(TAR) + os.urandom(3 * tc.CHUNK_SIZE)
+    data = gzip.compress(TAR) + os.urandom(3 * archive.CHUNK_SIZE)
     with pytest.raises(KeyboardInterrupt):
         present(cache, 'tpl', 'http://templates.example.org/t.tar.gz', opener=lambda url, **kw: Interrupting(data))
     assert cache_entries(cache) == []
 
 
 def test_interrupted_local_copy_leaves_no_partial_file(cache, tmp_path, monkeypatch):
-    src = write_src(tmp_path, gzip.compress(TAR) + os.urandom(3 * tc.CHUNK_SIZE))
+    src = write_src(tmp_path, gzip.compress(TAR) + os.urandom(3 * archive.CHUNK_SIZE))
     real_sendfile = os.sendfile
     calls = []
 
@@ -313,7 +315,7 @@ def test_interrupted_local_copy_leaves_no_partial_file(cache, tmp_path, monkeypa
         if len(calls) > 1:
             raise KeyboardInterrupt()
         return real_sendfile(out_fd, in_fd, offset, count)
-    monkeypatch.setattr(tc.os, 'sendfile', sendfile_then_interrupt)
+    monkeypatch.setattr(copy.os, 'sendfile', sendfile_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         present(cache, 'tpl', src)
     assert cache_entries(cache) == []
@@ -397,14 +399,14 @@ def test_force_copies_again(cache, tmp_path):
 
 
 def test_absent_template_without_src_fails_clearly(cache):
-    with pytest.raises(tc.TemplateError) as error:
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl')
     assert 'no src was given' in str(error.value)
 
 
 def test_missing_cache_dir(tmp_path):
-    with pytest.raises(tc.TemplateError) as error:
-        present(tc.TemplateCache(str(tmp_path / 'nope')), 'tpl', write_src(tmp_path, TAR))
+    with pytest.raises(archive.TemplateError) as error:
+        present(tcache.TemplateCache(str(tmp_path / 'nope')), 'tpl', write_src(tmp_path, TAR))
     assert 'does not exist' in str(error.value)
 
 
@@ -414,13 +416,13 @@ def test_missing_cache_dir(tmp_path):
     ('/nonexistent/a.tar', 'Cannot read src'),
 ])
 def test_bad_sources(cache, src, fragment):
-    with pytest.raises(tc.TemplateError) as error:
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', src)
     assert fragment in str(error.value)
 
 
 def test_directory_source(cache, tmp_path):
-    with pytest.raises(tc.TemplateError) as error:
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', str(tmp_path))
     assert 'not a regular file' in str(error.value)
 
@@ -451,7 +453,7 @@ def test_url_short_read_is_an_incomplete_copy(cache):
         response = FakeResponse(TAR)
         response.headers = {'Content-Length': str(len(TAR) + 100)}
         return response
-    with pytest.raises(tc.TemplateError) as error:
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', 'http://templates.example.org/t.tar', opener=opener)
     assert 'incomplete' in str(error.value)
     assert cache_entries(cache) == []
@@ -460,7 +462,7 @@ def test_url_short_read_is_an_incomplete_copy(cache):
 def test_url_failure(cache):
     def opener(url, **kwargs):
         raise IOError('connection refused')
-    with pytest.raises(tc.TemplateError) as error:
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', 'http://templates.example.org/t.tar', opener=opener)
     assert 'Cannot download' in str(error.value)
 
@@ -476,14 +478,14 @@ def test_url_without_checksum_keeps_present_template(cache, tmp_path):
 def test_absent(cache, tmp_path):
     present(cache, 'tpl', write_src(tmp_path, TAR))
     (tmp_path / 'template' / 'cache' / 'tpl.tar.gz').write_bytes(COMPRESSED['.tar.gz'])
-    checked = tc.ensure_absent(cache, 'tpl', check_mode=True)
+    checked = tcache.ensure_absent(cache, 'tpl', check_mode=True)
     assert checked['changed'] and len(cache_entries(cache)) == 2
-    result = tc.ensure_absent(cache, 'tpl', check_mode=False)
+    result = tcache.ensure_absent(cache, 'tpl', check_mode=False)
     assert result['changed'] and result['actions'] == ['removed tpl.tar', 'removed tpl.tar.gz']
     assert result['diff']['before']['file'] == 'tpl.tar' and result['diff']['after'] == {'state': 'absent'}
     assert cache_entries(cache) == []
     assert not (tmp_path / 'template' / '.openvz-cloud' / 'tpl.json').exists()
-    assert not tc.ensure_absent(cache, 'tpl', check_mode=False)['changed']
+    assert not tcache.ensure_absent(cache, 'tpl', check_mode=False)['changed']
 
 
 def test_describe_reports_shadowed_files(cache, tmp_path):
@@ -500,7 +502,7 @@ CLOUDSTACK_FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtu
 
 def test_read_cloudstack_template():
     path = os.path.join(CLOUDSTACK_FIXTURES, 'template.properties')
-    assert tc.read_cloudstack_template(path) == {
+    assert archive.read_cloudstack_template(path) == {
         'path': os.path.join(CLOUDSTACK_FIXTURES, '6f1c0a3e-52b4-4e58-9d61-5f8d0b6f3b4e.tar'),
         'filename': '6f1c0a3e-52b4-4e58-9d61-5f8d0b6f3b4e.tar', 'size': 104857600, 'id': '201',
         'uniquename': '201-2-0f8b4a3c-7d51-3f56-9e6d-2f4c9a1b8d70'}
@@ -513,29 +515,29 @@ def test_read_cloudstack_template():
     ('missing.properties', 'Cannot read'),
 ])
 def test_read_cloudstack_template_refusals(fixture, fragment):
-    with pytest.raises(tc.TemplateError) as error:
-        tc.read_cloudstack_template(os.path.join(CLOUDSTACK_FIXTURES, fixture))
+    with pytest.raises(archive.TemplateError) as error:
+        archive.read_cloudstack_template(os.path.join(CLOUDSTACK_FIXTURES, fixture))
     assert fragment in str(error.value)
 
 
 def test_read_cloudstack_template_bad_filename(tmp_path):
     path = tmp_path / 'template.properties'
     path.write_text(u'uniquename=u\nvirtualsize=1\ntar=true\ntar.filename=../../etc/passwd\ntar.size=1\n')
-    with pytest.raises(tc.TemplateError) as error:
-        tc.read_cloudstack_template(str(path))
+    with pytest.raises(archive.TemplateError) as error:
+        archive.read_cloudstack_template(str(path))
     assert 'invalid file' in str(error.value)
 
 
 def test_source_size_must_match_properties(cache, tmp_path):
     src = write_src(tmp_path, TAR)
-    source = tc.Source(src, expected_size=len(TAR) + 1)
-    with pytest.raises(tc.TemplateError) as error:
-        tc.ensure_present(cache, tc.TemplateRequest('tpl', src), source, False)
+    source = copy.Source(src, expected_size=len(TAR) + 1)
+    with pytest.raises(archive.TemplateError) as error:
+        tcache.ensure_present(cache, tcache.TemplateRequest('tpl', src), source, False)
     assert 'its template.properties says %d' % (len(TAR) + 1) in str(error.value)
 
 
 def test_hashing_failure_installs_nothing(cache, tmp_path, monkeypatch):
-    src = write_src(tmp_path, gzip.compress(TAR) + os.urandom(2 * tc.CHUNK_SIZE))
+    src = write_src(tmp_path, gzip.compress(TAR) + os.urandom(2 * archive.CHUNK_SIZE))
     real_new = hashlib.new
 
     class FailingDigest(object):
@@ -548,8 +550,8 @@ def test_hashing_failure_installs_nothing(cache, tmp_path, monkeypatch):
             if self.calls > 1:
                 raise IOError(errno.EIO, 'Input/output error')
             self.real.update(data)
-    monkeypatch.setattr(tc.hashlib, 'new', FailingDigest)
-    with pytest.raises(tc.TemplateError) as error:
+    monkeypatch.setattr(copy.hashlib, 'new', FailingDigest)
+    with pytest.raises(archive.TemplateError) as error:
         present(cache, 'tpl', src)
     assert 'Input/output error' in str(error.value) and 'nothing was installed' in str(error.value)
     assert cache_entries(cache) == []

@@ -10,13 +10,13 @@ from ansible_collections.openvz.cloud.plugins.modules import container_info
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'module_utils'))
-from cmd_harness import Expect, run_module  # noqa: E402  pylint: disable=wrong-import-position
+from cmd_harness import Expect, run_legacy  # noqa: E402  pylint: disable=wrong-import-position
 from vz_host import make_host, vzlist_all  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def run_info(monkeypatch, capsys, args, response):
     expect = Expect([(['/usr/sbin/vzlist', '-j', '-a'], response)])
-    result = run_module(monkeypatch, capsys, container_info, args, expect)
+    result = run_legacy(monkeypatch, capsys, container_info, args, expect)
     expect.assert_done()
     return result, expect.calls
 

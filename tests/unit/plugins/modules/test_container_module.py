@@ -10,7 +10,7 @@ from ansible_collections.openvz.cloud.plugins.modules import container
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'module_utils'))
-from cmd_harness import OK, Expect, run_module  # noqa: E402  pylint: disable=wrong-import-position
+from cmd_harness import OK, Expect, run_legacy  # noqa: E402  pylint: disable=wrong-import-position
 from vz_host import make_host, vzlist_all  # noqa: E402  pylint: disable=wrong-import-position
 
 VZCTL = '/usr/sbin/vzctl'
@@ -53,7 +53,7 @@ def test_unchanged_running_container_is_one_vzlist_call(monkeypatch, capsys, hos
     monkeypatch.setattr(vlans, 'ensure_vlan_bridge', lambda runner, trunk, vlan, check_mode=False: {
         'changed': False, 'bridge': 'br%s-%s' % (trunk, vlan)})
     expect = Expect([(LIST_ALL, listed(2001, 2002))])
-    result = run_module(monkeypatch, capsys, container, args, expect)
+    result = run_legacy(monkeypatch, capsys, container, args, expect)
     expect.assert_done()
     assert result['changed'] is False and result['actions'] == [] and result['commands'] == []
     assert result['container']['ctid'] == 2001 and result['container']['ram_bytes'] == 1024 ** 3
@@ -72,7 +72,7 @@ def test_create_and_start_exact_commands(monkeypatch, capsys, host, tmp_path):
     netif = [VZCTL, 'set', '3001', '--netif_add', 'eth0,,,,vmbr0', '--save']
     passwd = [VZCTL, 'set', '3001', '--userpasswd', 'root:S3cret!']
     start = [VZCTL, 'start', '3001']
-    checked = run_module(monkeypatch, capsys, container, args, Expect([
+    checked = run_legacy(monkeypatch, capsys, container, args, Expect([
         (LIST_ALL, listed(2001, 2002)), (link_query('vmbr0'), link('vmbr0', 'bridge'))]),
         check_mode=True)
     assert checked['changed'] is True
@@ -90,7 +90,7 @@ def test_create_and_start_exact_commands(monkeypatch, capsys, host, tmp_path):
                      (create, OK), (set_mem, OK), (netif, OK), (passwd, OK), (start, started),
                      (link_query('veth3001.0'), link('veth3001.0', 'veth', 'vmbr0')),
                      (LIST_ALL, (0, json.dumps([after]), ''))])
-    result = run_module(monkeypatch, capsys, container, args, expect)
+    result = run_legacy(monkeypatch, capsys, container, args, expect)
     expect.assert_done()
     assert result['actions'] == checked['actions'] and result['commands'] == checked['commands']
     assert 'S3cret!' not in json.dumps(result)
@@ -99,7 +99,7 @@ def test_create_and_start_exact_commands(monkeypatch, capsys, host, tmp_path):
 def test_start_refused_when_the_bridge_is_missing(monkeypatch, capsys, host):
     args = dict(host, ctid=2002, state='started', netifs=[{'ifname': 'eth0', 'bridge': 'nobr0'}])
     expect = Expect([(LIST_ALL, listed(2001, 2002)), (link_query('nobr0'), NO_LINK)])
-    result = run_module(monkeypatch, capsys, container, args, expect)
+    result = run_legacy(monkeypatch, capsys, container, args, expect)
     expect.assert_done()
     assert result['failed'] and "the bridge 'nobr0' of NIC eth0 does not exist" in result['msg']
 
@@ -110,7 +110,7 @@ def test_start_fails_when_the_veth_stays_out_of_its_bridge(monkeypatch, capsys, 
     expect = Expect([(LIST_ALL, listed(2001, 2002)), (link_query('vmbr0'), link('vmbr0', 'bridge')),
                      ([VZCTL, 'start', '2002'], (0, 'bridge vmbr0 does not exist!\n', '')),
                      (link_query('veth2002.0'), link('veth2002.0', 'veth'))])
-    result = run_module(monkeypatch, capsys, container, dict(host, ctid=2002, state='started'),
+    result = run_legacy(monkeypatch, capsys, container, dict(host, ctid=2002, state='started'),
                         expect)
     expect.assert_done()
     assert result['failed'] and 'veth2002.0 of its NIC eth0 is not in bridge vmbr0' in result['msg']
@@ -122,7 +122,7 @@ def test_changes_on_running_container_with_diff(monkeypatch, capsys, host):
                 features={'ppp': True})
     set_cmd = [VZCTL, 'set', '2001', '--ram', '2G', '--ipdel', '2001:db8::10/64', '--ipadd',
                '192.0.2.11', '--features', 'ppp:on', '--save']
-    result = run_module(monkeypatch, capsys, container, args,
+    result = run_legacy(monkeypatch, capsys, container, args,
                         Expect([(LIST_ALL, listed(2001, 2002))]), check_mode=True, diff=True)
     assert result['changed'] and result['restart_needed'] is True
     assert result['commands'] == [set_cmd[1:]]
@@ -138,7 +138,7 @@ def test_ploop_disk_limit_compared_with_the_config_not_vzlist(monkeypatch, capsy
                                              'DISKSPACE="2097152:2306867"'))
     fs_size = {'usage': 524288, 'softlimit': 2062160, 'hardlimit': 2062160}
     expect = Expect([(LIST_ALL, listed(2001, diskspace=fs_size))])
-    result = run_module(monkeypatch, capsys, container, dict(host, ctid=2001, diskspace='2G:2.2G'),
+    result = run_legacy(monkeypatch, capsys, container, dict(host, ctid=2001, diskspace='2G:2.2G'),
                         expect)
     expect.assert_done()
     assert result['changed'] is False and result['commands'] == []
@@ -147,7 +147,7 @@ def test_ploop_disk_limit_compared_with_the_config_not_vzlist(monkeypatch, capsy
 
 def test_decimal_sizes_truncate_like_vzctl(monkeypatch, capsys, host):
     expect = Expect([(LIST_ALL, listed(2002))])
-    result = run_module(monkeypatch, capsys, container, dict(host, ctid=2002, diskspace='2G:2.3G'),
+    result = run_legacy(monkeypatch, capsys, container, dict(host, ctid=2002, diskspace='2G:2.3G'),
                         expect, check_mode=True)
     # 2.3 x 1048576 = 2411724.8 KB -> 2411724 KB
     assert result['commands'] == [['set', '2002', '--diskspace', '2G:2411724K', '--save']]
@@ -156,7 +156,7 @@ def test_decimal_sizes_truncate_like_vzctl(monkeypatch, capsys, host):
 def test_find_by_name_and_destroy(monkeypatch, capsys, host):
     expect = Expect([(LIST_ALL, listed(2001, 2002)), ([VZCTL, 'stop', '2001', '--fast'], OK),
                      ([VZCTL, 'destroy', '2001'], OK)])
-    result = run_module(monkeypatch, capsys, container,
+    result = run_legacy(monkeypatch, capsys, container,
                         dict(host, name='web1', state='absent', force=True), expect)
     expect.assert_done()
     assert result['actions'] == ['stop', 'destroy'] and result['container'] == {}
@@ -169,7 +169,7 @@ def test_allocates_lowest_free_ctid_under_lock(monkeypatch, capsys, host, tmp_pa
     create = [VZCTL, 'create', '102', '--ostemplate', 'busybox-1.35-x86_64', '--layout', 'simfs',
               '--name', 'new1']
     expect = Expect([(LIST_ALL, listed(2001)), (create, OK), (LIST_ALL, listed(2001))])
-    result = run_module(monkeypatch, capsys, container, args, expect)
+    result = run_legacy(monkeypatch, capsys, container, args, expect)
     expect.assert_done()
     assert result['ctid'] == 102 and result['actions'] == ['create']
     assert (tmp_path / 'vz' / 'lock' / 'openvz.cloud-ctid.lck').exists()
@@ -189,7 +189,7 @@ def test_allocates_lowest_free_ctid_under_lock(monkeypatch, capsys, host, tmp_pa
 ])
 def test_bad_input_runs_no_vzctl(monkeypatch, capsys, host, extra, message):
     expect = Expect([(LIST_ALL, listed(2001, 2002))])
-    result = run_module(monkeypatch, capsys, container, dict(host, **extra), expect)
+    result = run_legacy(monkeypatch, capsys, container, dict(host, **extra), expect)
     assert result['failed'] is True and message in result['msg']
     assert all(call[0] != VZCTL for call in expect.calls)
 
@@ -197,7 +197,7 @@ def test_bad_input_runs_no_vzctl(monkeypatch, capsys, host, extra, message):
 def test_vzctl_failure_reports_meaning(monkeypatch, capsys, host):
     err = 'Container start failed (try to check kernel messages, e.g. "dmesg | tail")\n'
     expect = Expect([(LIST_ALL, listed(2001, 2002)), ([VZCTL, 'start', '2002'], (47, '', err))])
-    result = run_module(monkeypatch, capsys, container, dict(host, ctid=2002, state='started'),
+    result = run_legacy(monkeypatch, capsys, container, dict(host, ctid=2002, state='started'),
                         expect)
     assert result['failed'] and result['rc'] == 47 and result['stderr'] == err
     assert result['msg'].startswith('vzctl start 2002 failed with rc 47 (broken container')
@@ -207,7 +207,7 @@ def test_vzctl_failure_reports_meaning(monkeypatch, capsys, host):
 def test_locked_container_says_retry(monkeypatch, capsys, host):
     err = 'Locked by: pid 4242, cmdline vzctl start 2002\nContainer already locked\n'
     expect = Expect([(LIST_ALL, listed(2001, 2002)), ([VZCTL, 'start', '2002'], (9, '', err))])
-    result = run_module(monkeypatch, capsys, container, dict(host, ctid=2002, state='started'),
+    result = run_legacy(monkeypatch, capsys, container, dict(host, ctid=2002, state='started'),
                         expect)
     assert result['rc'] == 9 and 'locked by another vzctl command' in result['msg']
     assert 'Locked by: pid 4242' in result['msg']
@@ -223,7 +223,7 @@ def test_stop_timeout_then_force(monkeypatch, capsys, host):
                        listed(2001))] + expect.entries[1:3] +
                      [(['/usr/sbin/timeout', '--kill-after=10', '600'] + LIST_ALL,
                        listed(2001, status='stopped'))], strip_timeout=False)
-    result = run_module(monkeypatch, capsys, container,
+    result = run_legacy(monkeypatch, capsys, container,
                         dict(host, ctid=2001, state='stopped', stop_timeout=5, force=True,
                              command_timeout=600), wrapped)
     wrapped.assert_done()
@@ -241,7 +241,7 @@ def test_tagged_nic_bridge_made_first(monkeypatch, capsys, host):
     args = dict(host, ctid=2002, state='started',
                 netifs=[{'ifname': 'eth0', 'vlan': 100, 'trunk': 'eth1'}])
     add = [VZCTL, 'set', '2002', '--netif_add', 'eth0,,,,breth1-100', '--save']
-    checked = run_module(monkeypatch, capsys, container, args,
+    checked = run_legacy(monkeypatch, capsys, container, args,
                          Expect([(LIST_ALL, listed(2001, 2002))]), check_mode=True)
     assert checked['actions'] == ['vlan_bridge', 'set', 'start']
     conf = host['conf_dir'] + '/2002.conf'
@@ -253,7 +253,7 @@ def test_tagged_nic_bridge_made_first(monkeypatch, capsys, host):
     expect = Expect([(LIST_ALL, listed(2001, 2002)), (add, added), ([VZCTL, 'start', '2002'], OK),
                      (link_query('veth2002.0'), link('veth2002.0', 'veth', 'breth1-100')),
                      (LIST_ALL, listed(2001, 2002))])
-    result = run_module(monkeypatch, capsys, container, args, expect)
+    result = run_legacy(monkeypatch, capsys, container, args, expect)
     assert result['actions'] == checked['actions'], result.get('msg')
     assert seen == [('eth1', 100, True), ('eth1', 100, False)]
 
@@ -261,5 +261,5 @@ def test_tagged_nic_bridge_made_first(monkeypatch, capsys, host):
 def test_vlan_bridge_name_too_long(monkeypatch, capsys, host):
     args = dict(host, ctid=2002, netifs=[{'ifname': 'eth0', 'vlan': 1000, 'trunk': 'enp129s0f0'}])
     expect = Expect([])
-    result = run_module(monkeypatch, capsys, container, args, expect)
+    result = run_legacy(monkeypatch, capsys, container, args, expect)
     assert result['failed'] and 'brenp129s0f0-1000' in result['msg'] and expect.calls == []

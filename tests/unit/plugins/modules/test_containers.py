@@ -10,7 +10,7 @@ from ansible_collections.openvz.cloud.plugins.modules import containers
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'module_utils'))
-from cmd_harness import Expect, run_module  # noqa: E402  pylint: disable=wrong-import-position
+from cmd_harness import Expect, run_legacy  # noqa: E402  pylint: disable=wrong-import-position
 from vz_host import make_host, vzlist_all  # noqa: E402  pylint: disable=wrong-import-position
 
 VZCTL = '/usr/sbin/vzctl'
@@ -27,7 +27,7 @@ def run_many(monkeypatch, capsys, args, commands, check_mode=False, diff=False):
         assert tuple(argv) in commands, 'unexpected command %r' % (argv,)
         return commands[tuple(argv)]
     expect = Expect([(lambda argv: True, lambda argv, data: reply(argv))] * 2000)
-    result = run_module(monkeypatch, capsys, containers, dict(args, command_timeout=0), expect,
+    result = run_legacy(monkeypatch, capsys, containers, dict(args, command_timeout=0), expect,
                         check_mode=check_mode, diff=diff)
     return result, calls
 
@@ -143,7 +143,7 @@ def test_plans_run_concurrently_and_results_stay_in_order(monkeypatch, capsys, h
             return slow_set(argv)
         return commands[tuple(argv)]
     expect = Expect([(lambda argv: True, lambda argv, data: reply(argv))] * 10)
-    result = run_module(monkeypatch, capsys, containers,
+    result = run_legacy(monkeypatch, capsys, containers,
                         dict(host, containers=wanted, parallel=4, command_timeout=0), expect)
     assert result['failed'] and result['rc'] == 9
     assert [item['ctid'] for item in result['results']] == [5000, 5001, 5002, 5003]

@@ -1,32 +1,22 @@
 """local_storage_info module: report on a fixture tree; blkid command when no by-uuid link."""
 
-import json
 import os
 import shutil
+import sys
 
 import pytest
-
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.openvz.cloud.plugins.module_utils._host.storage import pool_uuid
 from ansible_collections.openvz.cloud.plugins.modules import local_storage_info
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
+from cmd_harness import Expect, run_module as harness_run  # noqa: E402  pylint: disable=wrong-import-position
+
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'host')
 
 
-def run_module(monkeypatch, capsys, args, commands, bins):
-    calls = []
-
-    def run_command(self, argv, **kwargs):
-        calls.append(list(argv))
-        return commands[tuple(argv)]
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', lambda self, name, required=False, opt_dirs=None: bins.get(name))
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            local_storage_info.main()
-    return json.loads(capsys.readouterr().out), calls
+def run_module(monkeypatch, capsys, args, expect, **kwargs):
+    return harness_run(monkeypatch, capsys, local_storage_info, args, expect, vz_options=False, **kwargs)
 
 
 @pytest.fixture
@@ -44,9 +34,9 @@ def root(tmp_path):
 
 def test_report_with_blkid(monkeypatch, capsys, root):
     fs_uuid = '5c2d6a9e-0f7b-4c3e-9a51-3e2f1b0c7d88'
-    commands = {('/sbin/blkid', '-o', 'value', '-s', 'UUID', '/dev/sdb1'): (0, fs_uuid + '\n', '')}
-    result, calls = run_module(monkeypatch, capsys, {'root': root}, commands, {'blkid': '/sbin/blkid'})
-    assert calls == [['/sbin/blkid', '-o', 'value', '-s', 'UUID', '/dev/sdb1']]
+    expect = Expect([(['/usr/sbin/blkid', '-o', 'value', '-s', 'UUID', '/dev/sdb1'], (0, fs_uuid + '\n', ''))])
+    result = run_module(monkeypatch, capsys, {'root': root}, expect)
+    expect.assert_done()
     storage = result['storage']
     assert result['changed'] is False
     assert storage['uuid'] == pool_uuid(fs_uuid, '/vz') and storage['uuid_source'] == 'filesystem-uuid'
@@ -58,14 +48,15 @@ def test_report_with_blkid(monkeypatch, capsys, root):
 
 def test_report_is_stable_and_writes_nothing(monkeypatch, capsys, root):
     before = sorted(os.walk(root))
-    first, _calls = run_module(monkeypatch, capsys, {'root': root, 'container_usage': False}, {}, {})
-    second, _calls = run_module(monkeypatch, capsys, {'root': root, 'container_usage': False}, {}, {})
+    args = {'root': root, 'container_usage': False}
+    first = run_module(monkeypatch, capsys, args, Expect([]), missing_bins=('blkid',))
+    second = run_module(monkeypatch, capsys, args, Expect([]), missing_bins=('blkid',))
     assert first['storage']['uuid'] == second['storage']['uuid']
     assert first['storage']['containers_bytes'] is None
     assert sorted(os.walk(root)) == before
 
 
 def test_missing_path_fails_clearly(monkeypatch, capsys, root):
-    result, _calls = run_module(monkeypatch, capsys, {'root': root, 'path': '/nowhere'}, {}, {})
+    result = run_module(monkeypatch, capsys, {'root': root, 'path': '/nowhere'}, Expect([]))
     assert result['failed'] is True
     assert result['msg'].startswith('Cannot read local storage at ') and 'No such file or directory' in result['msg']

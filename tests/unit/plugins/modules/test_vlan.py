@@ -1,95 +1,93 @@
 """vlan module: CloudStack's modifyvlan.sh steps as exact ip commands, refusals, persistence."""
 
-import json
 import os
 import sys
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-
-from ansible_collections.openvz.cloud.plugins.module_utils import net_runtime
+from ansible_collections.openvz.cloud.plugins.module_utils._net import ip
 from ansible_collections.openvz.cloud.plugins.modules import vlan
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'module_utils'))
-from net_fakes import FakeSys, fixture_text  # noqa: E402  pylint: disable=wrong-import-position
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
+from cmd_harness import OK, Expect, run_module as harness_run  # noqa: E402  pylint: disable=wrong-import-position
 
-IP = '/sbin/ip'
-ADDR = (IP, '-j', '-d', 'addr', 'show')
+IP = '/usr/sbin/ip'
+SYSCTL = '/usr/sbin/sysctl'
+ADDR = [IP, '-j', '-d', 'addr', 'show']
+FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'net')
 BASE = {'trunk': 'tr0', 'vlan_id': 100, 'persistent': False}
 CREATE = [
     [IP, 'link', 'add', 'link', 'tr0', 'name', 'tr0.100', 'type', 'vlan', 'id', '100'],
+    [SYSCTL, '-w', 'net.ipv6.conf.tr0/100.disable_ipv6=1'],
     [IP, 'link', 'set', 'dev', 'tr0.100', 'up'],
     [IP, 'link', 'add', 'name', 'brtr0-100', 'type', 'bridge'],
+    [SYSCTL, '-w', 'net.ipv6.conf.brtr0-100.disable_ipv6=1'],
     [IP, 'link', 'set', 'dev', 'brtr0-100', 'up'],
     [IP, 'link', 'set', 'dev', 'tr0.100', 'master', 'brtr0-100'],
 ]
 
 
-def run_module(monkeypatch, capsys, tmp_path, args, addr_outputs, fake_sys):
-    calls = []
-    reads = {'count': 0}
-
-    def run_command(self, argv, data=None, binary_data=False, environ_update=None):
-        assert environ_update == {'LC_ALL': 'C', 'LANG': 'C'}
-        if tuple(argv) == ADDR:
-            reads['count'] += 1
-            return 0, addr_outputs[min(reads['count'], len(addr_outputs)) - 1], ''
-        calls.append(list(argv))
-        fake_sys.apply(list(argv[1:]))
-        return 0, '', ''
-
-    def get_bin_path(self, name, required=False, opt_dirs=None):
-        return {'ip': IP, 'modprobe': '/sbin/modprobe'}[name]
-
-    monkeypatch.setattr(basic.AnsibleModule, 'run_command', run_command)
-    monkeypatch.setattr(basic.AnsibleModule, 'get_bin_path', get_bin_path)
-    monkeypatch.setattr(net_runtime, 'SYS_CLASS_NET', fake_sys.net)
-    monkeypatch.setattr(net_runtime, 'PROC_IPV6_CONF', fake_sys.ipv6)
-    monkeypatch.setattr(net_runtime, 'PROC_NET_VLAN', str(tmp_path))
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            vlan.main()
-    return json.loads(capsys.readouterr().out), calls
+def run_module(*args, **kwargs):
+    return harness_run(*args, vz_options=False, **kwargs)
 
 
-TRUNK = fixture_text('vlan-trunk.addr.json')
-VLAN_BRIDGE = fixture_text('vlan-bridge.addr.json')
+def fixture_text(name):
+    with open(os.path.join(FIXTURES, name)) as handle:
+        return handle.read()
 
 
-def test_creates_what_modifyvlan_creates(monkeypatch, capsys, tmp_path):
-    fake = FakeSys(tmp_path).add('tr0')
-    result, calls = run_module(monkeypatch, capsys, tmp_path, BASE,
-                               [TRUNK, VLAN_BRIDGE], fake)
-    assert calls == CREATE
-    assert fake.ipv6_value('tr0.100') == '1' and fake.ipv6_value('brtr0-100') == '1'
-    assert result['changed'] is True
+TRUNK = (0, fixture_text('vlan-trunk.addr.json'), '')
+VLAN_BRIDGE = (0, fixture_text('vlan-bridge.addr.json'), '')
+
+
+def host_files(disable_ipv6='1\n'):
+    """8021q loaded; disable_ipv6 of the VLAN device and bridge."""
+    files = {ip.PROC_NET_VLAN_CONFIG: 'VLAN Dev name | VLAN ID\n'}
+    for dev in ('tr0.100', 'brtr0-100'):
+        files['%s/%s/disable_ipv6' % (ip.PROC_IPV6_CONF, dev)] = disable_ipv6
+    return files
+
+
+def test_creates_what_modifyvlan_creates(monkeypatch, capsys):
+    expect = Expect([(ADDR, TRUNK)] + [(argv, OK) for argv in CREATE] + [(ADDR, VLAN_BRIDGE)])
+    result = run_module(monkeypatch, capsys, vlan, BASE, expect, files=host_files('0\n'))
+    expect.assert_done()
+    assert result['changed'] is True and result['commands'] == CREATE
     assert result['vlan'] == {'trunk': 'tr0', 'vlan_id': 100, 'device': 'tr0.100', 'bridge': 'brtr0-100',
                               'device_present': True, 'bridge_present': True, 'ports': ['tr0.100', 'veth101.0'],
                               'mtu': 1500, 'state': 'up'}
 
 
-def test_check_mode_and_diff(monkeypatch, capsys, tmp_path):
-    fake = FakeSys(tmp_path).add('tr0')
-    result, calls = run_module(monkeypatch, capsys, tmp_path, dict(BASE, _ansible_check_mode=True, _ansible_diff=True),
-                               [TRUNK], fake)
-    assert calls == [] and result['changed'] is True
-    assert result['commands'][0] == CREATE[0] and result['vlan']['ports'] == ['tr0.100']
+def test_loads_8021q_when_missing(monkeypatch, capsys):
+    files = host_files('0\n')
+    del files[ip.PROC_NET_VLAN_CONFIG]
+    expect = Expect([(ADDR, TRUNK), (['/usr/sbin/modprobe', '8021q'], OK)] + [(argv, OK) for argv in CREATE]
+                    + [(ADDR, VLAN_BRIDGE)])
+    result = run_module(monkeypatch, capsys, vlan, BASE, expect, files=files)
+    expect.assert_done()
+    assert result['changed'] is True
+
+
+def test_check_mode_and_diff(monkeypatch, capsys):
+    expect = Expect([(ADDR, TRUNK)])
+    result = run_module(monkeypatch, capsys, vlan, BASE, expect, check_mode=True, diff=True, files=host_files())
+    expect.assert_done()
+    assert result['changed'] is True and result['commands'] == CREATE
+    assert result['vlan']['ports'] == ['tr0.100']
     assert '"device_present": false' in result['diff'][0]['before']
     assert '"device_present": true' in result['diff'][0]['after']
 
 
-def test_idempotent(monkeypatch, capsys, tmp_path):
-    fake = FakeSys(tmp_path).add('tr0').add('tr0.100', ipv6_disabled=True)
-    fake.add('brtr0-100', ipv6_disabled=True, ports=['tr0.100', 'veth101.0'])
-    result, calls = run_module(monkeypatch, capsys, tmp_path, BASE, [VLAN_BRIDGE], fake)
-    assert calls == [] and result['changed'] is False and result['vlan']['device_present'] is True
+def test_idempotent(monkeypatch, capsys):
+    expect = Expect([(ADDR, VLAN_BRIDGE)])
+    result = run_module(monkeypatch, capsys, vlan, BASE, expect, files=host_files())
+    expect.assert_done()
+    assert result['changed'] is False and result['commands'] == [] and result['vlan']['device_present'] is True
 
 
-def test_4095_is_skipped(monkeypatch, capsys, tmp_path):
-    result, calls = run_module(monkeypatch, capsys, tmp_path, dict(BASE, vlan_id=4095), [], FakeSys(tmp_path))
-    assert calls == [] and result['changed'] is False and result['skipped'] is True
+def test_4095_is_skipped(monkeypatch, capsys):
+    result = run_module(monkeypatch, capsys, vlan, dict(BASE, vlan_id=4095), Expect([]))
+    assert result['changed'] is False and result['skipped'] is True
 
 
 @pytest.mark.parametrize('args, message', [
@@ -100,37 +98,45 @@ def test_4095_is_skipped(monkeypatch, capsys, tmp_path):
     (dict(BASE, trunk='enp129s0f0np0'), "VLAN device name 'enp129s0f0np0.100'"),
     (dict(BASE, trunk='eth1;reboot'), 'is invalid'),
 ])
-def test_bad_input_changes_nothing(monkeypatch, capsys, tmp_path, args, message):
-    fake = FakeSys(tmp_path).add('tr0')
-    result, calls = run_module(monkeypatch, capsys, tmp_path, args, [TRUNK], fake)
-    assert calls == [] and result['failed'] is True and message in result['msg']
+def test_bad_input_changes_nothing(monkeypatch, capsys, args, message):
+    expect = Expect([(ADDR, TRUNK)])
+    result = run_module(monkeypatch, capsys, vlan, args, expect, files=host_files())
+    assert expect.calls in ([], [ADDR]) and result['failed'] is True and message in result['msg']
 
 
-def test_absent_refuses_with_container_veths(monkeypatch, capsys, tmp_path):
-    fake = FakeSys(tmp_path).add('tr0').add('tr0.100').add('brtr0-100', ports=['tr0.100', 'veth101.0'])
-    result, calls = run_module(monkeypatch, capsys, tmp_path, dict(BASE, state='absent'),
-                               [VLAN_BRIDGE], fake)
-    assert calls == [] and 'still has container veths veth101.0' in result['msg']
+def test_a_failed_command_fails_with_its_output(monkeypatch, capsys):
+    expect = Expect([(ADDR, TRUNK), (CREATE[0], (2, '', 'RTNETLINK answers: Operation not permitted\n')),
+                     ([IP, '-j', '-d', 'link', 'show', 'dev', 'tr0.100'], (1, '', 'Device "tr0.100" does not exist.\n'))])
+    result = run_module(monkeypatch, capsys, vlan, BASE, expect, files=host_files())
+    expect.assert_done()
+    assert result['failed'] is True and result['rc'] == 2 and result['cmd'] == CREATE[0]
+    assert 'Operation not permitted' in result['msg'] and 'Operation not permitted' in result['stderr']
 
 
-def test_absent_force(monkeypatch, capsys, tmp_path):
-    fake = FakeSys(tmp_path).add('tr0').add('tr0.100').add('brtr0-100', ports=['tr0.100', 'veth101.0'])
-    result, calls = run_module(monkeypatch, capsys, tmp_path, dict(BASE, state='absent', force=True),
-                               [VLAN_BRIDGE, TRUNK],
-                               fake)
-    assert calls == [[IP, 'link', 'del', 'dev', 'tr0.100'], [IP, 'link', 'set', 'dev', 'brtr0-100', 'down'],
-                     [IP, 'link', 'del', 'dev', 'brtr0-100']]
+def test_absent_refuses_with_container_veths(monkeypatch, capsys):
+    expect = Expect([(ADDR, VLAN_BRIDGE)])
+    result = run_module(monkeypatch, capsys, vlan, dict(BASE, state='absent'), expect)
+    expect.assert_done()
+    assert 'still has container veths veth101.0' in result['msg']
+
+
+def test_absent_force(monkeypatch, capsys):
+    removal = [[IP, 'link', 'del', 'dev', 'tr0.100'], [IP, 'link', 'set', 'dev', 'brtr0-100', 'down'],
+               [IP, 'link', 'del', 'dev', 'brtr0-100']]
+    expect = Expect([(ADDR, VLAN_BRIDGE)] + [(argv, OK) for argv in removal] + [(ADDR, TRUNK)])
+    result = run_module(monkeypatch, capsys, vlan, dict(BASE, state='absent', force=True), expect)
+    expect.assert_done()
     assert result['vlan']['bridge_present'] is False and result['changed'] is True
 
 
 def test_persistent_ifcfg(monkeypatch, capsys, tmp_path):
-    fake = FakeSys(tmp_path).add('tr0').add('tr0.100', ipv6_disabled=True)
-    fake.add('brtr0-100', ipv6_disabled=True, ports=['tr0.100'])
     config = tmp_path / 'network-scripts'
     args = dict(BASE, persistent=True, config_system='ifcfg', config_dir=str(config))
-    result, calls = run_module(monkeypatch, capsys, tmp_path, args, [VLAN_BRIDGE], fake)
-    assert calls == [] and result['changed'] is True and result['config_system'] == 'ifcfg'
+    expect = Expect([(ADDR, VLAN_BRIDGE)])
+    result = run_module(monkeypatch, capsys, vlan, args, expect, files=host_files())
+    expect.assert_done()
+    assert result['changed'] is True and result['commands'] == [] and result['config_system'] == 'ifcfg'
     assert sorted(os.listdir(str(config))) == ['ifcfg-brtr0-100', 'ifcfg-tr0.100']
     assert 'VLAN=yes' in (config / 'ifcfg-tr0.100').read_text()
-    again, _calls = run_module(monkeypatch, capsys, tmp_path, args, [VLAN_BRIDGE], fake)
+    again = run_module(monkeypatch, capsys, vlan, args, Expect([(ADDR, VLAN_BRIDGE)]), files=host_files())
     assert again['changed'] is False
