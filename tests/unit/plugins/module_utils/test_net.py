@@ -62,9 +62,9 @@ def test_vlan_bridge_name(trunk, vid, bridge, expected):
     ('enp129s0f0', 1000, None, "'brenp129s0f0-1000' (CloudStack naming br<trunk>-<vlan>) is 17 characters"),
     ('enp129s0f0', 1000, None, 'give a shorter name with bridge:'),
     ('enp129s0f0np0', 100, 'br100', "VLAN device name 'enp129s0f0np0.100'"),
-    ('eth1', 100, 'a-very-long-bridge', "bridge name 'a-very-long-bridge' is 18 characters"),
-    ('eth 1', 100, None, 'is invalid'),
-    ('eth1', 100, 'br/x', 'is invalid'),
+    ('eth1', 100, 'a-very-long-bridge', "bridge 'a-very-long-bridge': it is 18 characters"),
+    ('eth 1', 100, None, "use letters, digits, '.', '_' and '-'"),
+    ('eth1', 100, 'br/x', "use letters, digits, '.', '_' and '-'"),
     ('', 100, None, 'trunk name is empty'),
 ])
 def test_vlan_bridge_name_errors(trunk, vid, bridge, message):

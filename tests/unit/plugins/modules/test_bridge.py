@@ -127,7 +127,7 @@ def test_failed_move_is_rolled_back(monkeypatch, capsys):
     (dict(MOVE, name='br2', ports=['eth0']), 'bridge-with-veth', 'eth0 is already a port of cloudbr0'),
     (dict(MOVE, name='eth1', ports=[]), 'nic-with-address', 'eth1 exists and is a veth device, not a bridge'),
     (dict(MOVE, name='brenp129s0f0-1000'), 'nic-with-address', "is 17 characters; Linux interface names are at most 15"),
-    (dict(MOVE, name='br 0'), 'nic-with-address', "is invalid"),
+    (dict(MOVE, name='br 0'), 'nic-with-address', "use letters, digits, '.', '_' and '-'"),
     (dict(MOVE, address='198.18.0.2'), 'nic-with-address', "address '198.18.0.2' is not an IPv4 address/prefix"),
     (dict(MOVE, gateway='198.18.0.300'), 'nic-with-address', "gateway '198.18.0.300' is not an IPv4 address"),
     (dict(MOVE, address='2001:db8::2/64'), 'nic-with-address', "is not an IPv4 address/prefix"),

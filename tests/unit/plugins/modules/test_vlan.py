@@ -96,7 +96,7 @@ def test_4095_is_skipped(monkeypatch, capsys):
     (dict(BASE, trunk='eth9'), 'The trunk device eth9 does not exist'),
     (dict(BASE, trunk='enp129s0f0', vlan_id=1000), "'brenp129s0f0-1000'"),
     (dict(BASE, trunk='enp129s0f0np0'), "VLAN device name 'enp129s0f0np0.100'"),
-    (dict(BASE, trunk='eth1;reboot'), 'is invalid'),
+    (dict(BASE, trunk='eth1;reboot'), "use letters, digits, '.', '_' and '-'"),
 ])
 def test_bad_input_changes_nothing(monkeypatch, capsys, args, message):
     expect = Expect([(ADDR, TRUNK)])
