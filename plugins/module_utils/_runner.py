@@ -172,7 +172,8 @@ class Runner(object):
 
 
 class FileLock(object):
-    """A blocking ``fcntl`` lock on a local file, as a context manager."""
+    """A blocking ``flock(2)`` lock on a local file, as a context manager: the same kind of
+    lock flock(1) takes, so a program holding it over SSH excludes a module and back."""
 
     def __init__(self, path):
         self.path = path
@@ -183,12 +184,12 @@ class FileLock(object):
         if directory and not os.path.isdir(directory):
             os.makedirs(directory, 0o755)
         self.handle = open(self.path, 'a')
-        fcntl.lockf(self.handle.fileno(), fcntl.LOCK_EX)
+        fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
         return self
 
     def __exit__(self, exc_type, exc_value, traceback):
         if self.handle is not None:
-            fcntl.lockf(self.handle.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
             self.handle.close()
             self.handle = None
 
