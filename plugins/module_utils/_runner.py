@@ -123,9 +123,9 @@ class Runner(object):
                                % (name, ', '.join(opt_dirs)))
         return path
 
-    def run(self, argv, data=None, timeout=None, check=True, ok_rcs=(0,), explain=None,
-            describe=None, secret=None):
-        """Run ``argv`` (a list). A rc outside ``ok_rcs`` raises CommandError when ``check``.
+    def run(self, argv, data=None, timeout=None, check=True, explain=None, describe=None,
+            secret=None):
+        """Run ``argv`` (a list). A non-zero rc raises CommandError when ``check``.
 
         ``explain(rc)`` gives the tool's meaning of an exit code, ``describe(cmd, rc, out,
         err, meaning)`` the message; ``secret`` is masked in the recorded command and output.
@@ -135,7 +135,7 @@ class Runner(object):
         rc, out, err = self._execute(full, data)
         shown = [mask(arg, secret) for arg in argv]
         result = Result(shown, rc, mask(out or '', secret), mask(err or '', secret))
-        if check and rc not in ok_rcs:
+        if check and rc != 0:
             meaning = explain(rc) if explain else None
             if rc in TIMEOUT_RCS and not meaning:
                 meaning = 'timed out'
