@@ -1,11 +1,24 @@
 """One container: its effective config (CT config over vz.conf) and paths."""
 
 import os
+from fractions import Fraction
 
 from .config import ConfigFile, write_file_atomic
 from .paths import subst_veid
 
 PLOOP_FS_DIR = "root.hdd/fs"  # where the emulator keeps a ploop CT's file tree
+# vzlist reports the size of the ext4 filesystem inside a ploop image, not DISKSPACE
+# (openvz-cli.md 11.1). The image is as big as the DISKSPACE hard limit; these fractions
+# reproduce a real host's numbers for DISKSPACE="2G:2.2G" (image 2306867 KB): 2268760 KB
+# read from the stopped image, 2062160 KB from the mounted filesystem.
+PLOOP_FS_FRACTION_STOPPED = Fraction(2268760, 2306867)
+PLOOP_FS_FRACTION_MOUNTED = Fraction(2062160, 2306867)
+
+
+def ploop_fs_kb(image_kb, mounted):
+    """Size in KB (whole 4 KB blocks) of the filesystem in a ploop image of image_kb."""
+    fraction = PLOOP_FS_FRACTION_MOUNTED if mounted else PLOOP_FS_FRACTION_STOPPED
+    return int(image_kb * fraction) // 4 * 4
 
 
 class Container(object):
@@ -125,14 +138,16 @@ def write_guest_hostname(tree, hostname):
     path = _guest_etc_file(tree, "hostname")
     if path and hostname:
         write_file_atomic(path, (hostname + "\n").encode("utf-8"))
+        return True
+    return False
 
 
 def write_guest_resolver(tree, nameservers, searchdomains, host_resolv_conf):
     """Rewrite the CT's /etc/resolv.conf nameserver/search lines; 'inherit'
-    copies them from the host's resolv.conf."""
+    copies them from the host's resolv.conf. True when the file was written."""
     path = _guest_etc_file(tree, "resolv.conf")
     if not path or (nameservers is None and searchdomains is None):
-        return
+        return False
     host_lines = []
     if "inherit" in (nameservers or []) + (searchdomains or []):
         try:
@@ -163,3 +178,4 @@ def write_guest_resolver(tree, nameservers, searchdomains, host_resolv_conf):
         lines = [line for line in lines if line.split()[:1] != ["nameserver"]]
         lines += ["nameserver " + server for server in nameservers]
     write_file_atomic(path, "".join(line + "\n" for line in lines).encode("utf-8"))
+    return True

@@ -53,6 +53,9 @@ class CreateCommand(object):
         try:
             return self._create(ct, opts, req, created)
         except Exit:
+            if ct.private_path and ct.private_path + ".tmp" in created:
+                # the private area was begun: vzctl says it removes it
+                self.out("destroying", ct.private_logical)
             for path in reversed(created):
                 if os.path.isdir(path) and not os.path.islink(path):
                     shutil.rmtree(path, ignore_errors=True)
@@ -138,6 +141,8 @@ class CreateCommand(object):
         created.append(work)
         os.makedirs(work)
         self.out("creating_private", ostemplate)
+        if self.upstream_kernel:
+            self.err("no_vzquota")
         try:
             if layout == "ploop":
                 hdd = os.path.join(work, "root.hdd")

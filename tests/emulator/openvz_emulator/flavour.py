@@ -177,6 +177,16 @@ LEGACY4_MESSAGES = {
     "compact_simfs": "Compact only makes sense for ploop containers",
     "runtime_error": "%s",
     "no_proc_vz": "Directory /proc/vz not found, assuming non-OpenVZ kernel",
+    "no_vzquota": "File /usr/sbin/vzquota not found",
+    # console lines of real hosts (section 11.6)
+    "ploop_open_delta": "Opening delta %s",
+    "ploop_add_delta": "Adding delta dev=%s img=%s (rw)",
+    "ploop_mounting": "Mounting %sp1 at %s fstype=ext4 data='%s'",
+    "set_hostname": "Set hostname: %s",
+    "resolv_modified": "File resolv.conf was modified",
+    "restore_starting": "Starting container ...",
+    "restore_undump": "\tundump...",
+    "restore_resume": "\tresume...",
 }
 
 LEGACY4 = Flavour("legacy4", "vzctl version 4.11.1", LEGACY4_CODES, LEGACY4_MESSAGES)

@@ -154,7 +154,7 @@ def _link(target, link):
     os.symlink(target, link)
 
 
-def setup(root, runtime="none", host_mac=None):
+def setup(root, runtime="none", host_mac=None, kernel="openvz"):
     root = os.path.abspath(root)
     for directory in DIRECTORIES:
         path = os.path.join(root, directory)
@@ -168,7 +168,7 @@ def setup(root, runtime="none", host_mac=None):
     _write_if_missing(os.path.join(conf_dir, "ve-basic.conf-sample"), BASIC_SAMPLE)
     _write_if_missing(os.path.join(conf_dir, "ve-light.conf-sample"), LIGHT_SAMPLE)
     _write_if_missing(os.path.join(conf_dir, "0.conf"), HOST_CONF)
-    settings = ["RUNTIME=%s" % runtime, "KERNEL=openvz"]
+    settings = ["RUNTIME=%s" % runtime, "KERNEL=%s" % kernel]
     if host_mac:
         settings.append("HOST_MAC=%s" % host_mac)
     write_file_atomic(os.path.join(root, "var/lib/openvz-emulator/emulator.conf"),
@@ -189,8 +189,10 @@ def main(argv=None):
     parser.add_argument("--root", required=True, help="root prefix (OPENVZ_EMULATOR_ROOT)")
     parser.add_argument("--runtime", choices=("none", "netns"), default="none")
     parser.add_argument("--host-mac", help="host MAC used for veth MAC generation")
+    parser.add_argument("--kernel", choices=("openvz", "upstream"), default="openvz",
+                        help="upstream: a kernel without /proc/vz (openvz-cli.md 11.5)")
     args = parser.parse_args(argv)
-    setup(args.root, args.runtime, args.host_mac)
+    setup(args.root, args.runtime, args.host_mac, args.kernel)
     return 0
 
 

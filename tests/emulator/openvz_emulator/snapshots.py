@@ -129,9 +129,11 @@ def _run(vzctl, ct, name, opts):
         for other in items:
             other["current"] = other is item
         save(ct, items)
-        if (item.get("dump") or opts.get("must-resume")) and was_running and not opts.get("skip-resume"):
-            vzctl.start_ct(ct)
         vzctl.out("snapshot_switched")
+        if (item.get("dump") or opts.get("must-resume")) and was_running and not opts.get("skip-resume"):
+            # back from the snapshot's memory dump: the restore's lines
+            vzctl.restore_ct(ct, vzctl.state(ct))
+            vzctl.out("restore_ok")
         return 0
     if name == "snapshot-mount":
         target = vzctl.host.path(opts["target"]) if opts.get("target", "").startswith("/") else opts.get("target")

@@ -52,9 +52,10 @@ def parse_ubc_part(text, kind):
         size_bytes = number
     else:
         size_bytes = number * _MULTIPLIERS[suffix]
+    # vzctl's suffix parser computes value * multiplier / divisor and truncates
     if kind == "pages":
-        return _clamp(math.ceil(size_bytes / PAGE_SIZE))
-    return _clamp(math.ceil(size_bytes))
+        return _clamp(math.floor(size_bytes / PAGE_SIZE))
+    return _clamp(math.floor(size_bytes))
 
 
 def parse_barrier_limit(text, kind):
@@ -79,7 +80,8 @@ def format_barrier_limit(barrier, limit):
 
 
 def parse_size_bytes(text):
-    """--ram/--swap value: bytes with an optional K/M/G/T/P/B suffix."""
+    """--ram/--swap value: bytes with an optional K/M/G/T/P/B suffix (decimals
+    truncated); callers round up to whole pages with bytes_to_pages()."""
     return parse_ubc_part(text, "bytes")
 
 
@@ -106,7 +108,7 @@ def parse_disk_part(text):
         kilobytes = number / 1024
     else:
         kilobytes = number * _MULTIPLIERS[suffix] / 1024
-    return _clamp(math.ceil(kilobytes))
+    return _clamp(math.floor(kilobytes))  # truncated, as vzctl does: 2.2G -> 2306867
 
 
 def parse_soft_hard(text, part_parser):

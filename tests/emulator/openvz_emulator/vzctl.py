@@ -124,6 +124,10 @@ class Vzctl(CreateCommand, SetCommand):
 
     # ----- helpers
     @property
+    def upstream_kernel(self):
+        return self.host.settings.get("KERNEL", "openvz") == "upstream"
+
+    @property
     def runtime(self):
         if self._runtime is None:
             try:
@@ -191,6 +195,9 @@ class Vzctl(CreateCommand, SetCommand):
         if index + 1 >= len(argv):
             self.err("ctid_missing")
             return self.fl.rc("value")
+        if self.upstream_kernel:
+            # vzctl 4.x on a kernel without /proc/vz: says so, then works (section 11.5)
+            self.out("no_proc_vz")
         try:
             ctid = self.resolve_ctid(argv[index + 1])
             self.log.ctid = ctid
@@ -219,10 +226,6 @@ class Vzctl(CreateCommand, SetCommand):
             self.fail("no_ct_config", "no_config")
         handler = getattr(self, "cmd_" + command.replace("-", "_"))
         prepared = handler(ct, args)  # parses options; returns the action to run
-        if self.host.settings.get("KERNEL", "openvz") != "openvz":
-            self.out("no_proc_vz")
-            if not (command == "set" and prepared.request.save and prepared.request.force):
-                raise Exit(self.fl.rc("bad_kernel"))
         if command in UNLOCKED_COMMANDS or skiplock:
             return prepared()
         lock = ContainerLock(self.host.path(self.host.lockdir_logical), ctid)
@@ -263,6 +266,8 @@ class Vzctl(CreateCommand, SetCommand):
         self.run_scripts(ct, ["vps.premount", "%d.premount" % ct.ctid], "mount")
         if not os.path.isdir(ct.root_path):
             os.makedirs(ct.root_path)
+        if ct.is_ploop():
+            self.report_ploop_mount(ct, state)
         try:
             self.runtime.mount(ct.ctid, ct.fs_source, ct.root_path)
         except runtime_module.RuntimeEffectError as exc:
@@ -272,6 +277,21 @@ class Vzctl(CreateCommand, SetCommand):
         self.store.save(ct.ctid, state)
         self.run_scripts(ct, ["vps.mount", "%d.mount" % ct.ctid], "mount")
         self.out("mounted")
+
+    def report_ploop_mount(self, ct, state):
+        """The ploop library's lines; the device number is the lowest one no other
+        mounted CT holds (kept in the run state)."""
+        taken = set(other.get("ploop_dev") for ctid, other in self.store.load_all().items()
+                    if ctid != ct.ctid)
+        number = 0
+        while number in taken:
+            number += 1
+        state["ploop_dev"] = number
+        image = ct.private_logical + "/root.hdd/root.hdd"
+        device = "/dev/ploop%d" % number
+        self.out("ploop_open_delta", image)
+        self.out("ploop_add_delta", device, image)
+        self.out("ploop_mounting", device, ct.root_logical, "balloon_ino=12,")
 
     def umount_ct(self, ct, state):
         self.run_scripts(ct, ["vps.umount", "%d.umount" % ct.ctid], "umount")
@@ -337,8 +357,6 @@ class Vzctl(CreateCommand, SetCommand):
             self.err("start_failed")
             raise Exit(self.fl.rc("system_error"))
         state.update(running=True, start_time=time.time(), ips=[], veth=[])
-        self.configure_guest(ct, ct.value("HOSTNAME"), _dns_list(ct.value("NAMESERVER")),
-                             _dns_list(ct.value("SEARCHDOMAIN")))
         state["ubc"] = {}
         for key in units.UBC_KEYS:
             value = ct.value(key)
@@ -371,17 +389,23 @@ class Vzctl(CreateCommand, SetCommand):
             self.store.save(ct.ctid, state)
             raise
         self.store.save(ct.ctid, state)
+        self.configure_guest(ct, ct.value("HOSTNAME"), _dns_list(ct.value("NAMESERVER")),
+                             _dns_list(ct.value("SEARCHDOMAIN")), report=True)
 
-    def configure_guest(self, ct, hostname, nameservers, searchdomains):
-        """Hostname and resolver files inside the CT, as the distribution scripts do."""
+    def configure_guest(self, ct, hostname, nameservers, searchdomains, report=False):
+        """Hostname and resolver files inside the CT, as the distribution scripts do;
+        report: print the start-time lines (section 11.6)."""
         if hostname:
-            write_guest_hostname(ct.fs_source, hostname)
+            if write_guest_hostname(ct.fs_source, hostname) and report:
+                self.out("set_hostname", hostname)
             if self.host.runtime_name != "none":  # the none runtime would rename the host
                 try:
                     self.runtime.exec(ct.ctid, ct.root_path, ["hostname", hostname])
                 except runtime_module.RuntimeEffectError:
                     pass
-        write_guest_resolver(ct.fs_source, nameservers, searchdomains, self.host.path("/etc/resolv.conf"))
+        if write_guest_resolver(ct.fs_source, nameservers, searchdomains,
+                                self.host.path("/etc/resolv.conf")) and report:
+            self.out("resolv_modified")
 
     # ----- start / stop
     def start_ct(self, ct, wait=False, force=False):
@@ -660,13 +684,20 @@ class Vzctl(CreateCommand, SetCommand):
             self.fail("running", "already_running")
         if not os.path.exists(dump_path):
             self.fail("resume_error", "dump_open_failed", self._logical(dump_path))
-        self.out("restoring")
-        if not state["mounted"]:
-            self.mount_ct(ct, state)
-        self.bring_up(ct, state)
+        self.restore_ct(ct, state)
         os.unlink(dump_path)
         self.out("restore_ok")
         return 0
+
+    def restore_ct(self, ct, state):
+        """Bring a CT back from a dump: the restore lines around the start's lines."""
+        self.out("restoring")
+        self.out("restore_starting")
+        if not state["mounted"]:
+            self.mount_ct(ct, state)
+        self.out("restore_undump")
+        self.bring_up(ct, state)
+        self.out("restore_resume")
 
     def cmd_resume(self, ct, args):
         dump_path = self._dumpfile_option(args)[1]

@@ -8,11 +8,12 @@ import time
 from . import runtime as runtime_module
 from . import units
 from .config import ConfigFile
+from .container import PLOOP_FS_DIR, ploop_fs_kb
 from .getopt import GetoptError, getopt_long
 from .paths import Host, subst_veid
 from .setparams import CAPABILITIES, FEATURES
 from .state import RunStateStore
-from .vzctl import DEFAULT_NUMPROC, HELD_BASE
+from .vzctl import DEFAULT_NUMPROC, HELD_BASE, disk_usage
 
 LONG_MAX = units.LONG_MAX
 INT_MAX = 2147483647
@@ -63,10 +64,12 @@ class CtInfo(object):
         self.ctid = ctid
         self.state = running_state
         self.running = bool(running_state and running_state.get("running"))
+        self.mounted = bool(running_state and running_state.get("mounted"))
         self.config = ConfigFile.load(lister.host.conf_path(ctid)) or ConfigFile()
         self.status = "running" if self.running else "stopped"
         self._ubc = None
         self._numproc = None
+        self._usage = False
 
     def get(self, key):
         return self.config.get(key)
@@ -132,21 +135,42 @@ class CtInfo(object):
         return [0, 0, barrier, limit, 0]
 
     def quota(self, key):
-        """[usage, soft, hard] or None when DISKSPACE/DISKINODES are not both set."""
+        """[usage, soft, hard] or None (no limits); usage None when unknown.
+
+        simfs: the configured limits, needing both DISKSPACE and DISKINODES (one
+        quota); ploop: DISKSPACE gives the filesystem size in the image, soft == hard.
+        """
         space, inodes = self.config.get("DISKSPACE"), self.config.get("DISKINODES")
-        if not space or not inodes:
+        ploop = self.lister.layout(self) == "ploop"
+        if not space or not (inodes or ploop):
             return None
         try:
             if key == "DISKSPACE":
                 soft, hard = units.parse_diskspace(space)
+                if ploop:
+                    soft = hard = ploop_fs_kb(hard, self.running or self.mounted)
             else:
                 soft, hard = units.parse_diskinodes(inodes)
         except units.UnitError:
             return None
-        usage = 0
-        if self.running and self.state.get("disk_usage"):
-            usage = self.state["disk_usage"][0 if key == "DISKSPACE" else 1]
-        return [usage, soft, hard]
+        usage = self.disk_usage()
+        return [None if usage is None else usage[0 if key == "DISKSPACE" else 1], soft, hard]
+
+    def disk_usage(self):
+        """(KB, inodes) in use: measured at start while running, measured now while
+        mounted or (ploop) read from the stopped image, unknown for a stopped simfs CT."""
+        if self._usage is False:
+            ploop = self.lister.layout(self) == "ploop"
+            tree = self.lister.host.path(self.private)
+            if ploop:
+                tree = os.path.join(tree, PLOOP_FS_DIR)
+            if self.running:
+                self._usage = self.state.get("disk_usage")
+            elif self.mounted or ploop:
+                self._usage = disk_usage(tree)
+            else:
+                self._usage = None
+        return self._usage
 
     def cpu(self, which):
         if self.running:
@@ -253,7 +277,7 @@ def quota_fields(name, header, key):
     for index, suffix in enumerate(("", ".s", ".h")):
         def text(ct, cut, index=index):
             values = ct.quota(key)
-            if values is None or (index == 0 and values[0] == 0):
+            if values is None or (index == 0 and not values[0]):
                 return "%10s" % "-"
             return "%10d" % values[index]
 
@@ -261,8 +285,8 @@ def quota_fields(name, header, key):
             values = ct.quota(key)
             if values is None:
                 return "null"
-            return ("{\n      \"usage\": %d,\n      \"softlimit\": %d,\n      \"hardlimit\": %d\n    }"
-                    % tuple(values))
+            return ("{\n      \"usage\": %s,\n      \"softlimit\": %d,\n      \"hardlimit\": %d\n    }"
+                    % ("null" if values[0] is None else "%d" % values[0], values[1], values[2]))
 
         def sort(ct, index=index):
             values = ct.quota(key)
@@ -498,6 +522,9 @@ def run(argv, host):
             fields.append(FIELD_BY_NAME[name])
     if os.getuid() != 0:
         return fail("This program can only be run under root.")
+    if host.settings.get("KERNEL", "openvz") == "upstream":
+        # no /proc/vz: the running CTs come from the emulator's state (section 11.5)
+        sys.stderr.write("Unable to open /proc/vz/veinfo: No such file or directory\n")
 
     lister = Lister(host)
     lister.name_links = name_links

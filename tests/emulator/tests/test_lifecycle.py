@@ -77,7 +77,8 @@ def test_start_stop_cycle(emu):
     assert (result.rc, result.err) == (0, "")
     assert result.out_lines == ["Starting container...", "Container is mounted",
                                 "Adding IP address(es): 192.0.2.5", "Setting CPU units: 1000",
-                                "Container start in progress..."]
+                                # vz.conf's NAMESERVER=inherit
+                                "File resolv.conf was modified", "Container start in progress..."]
     result = emu.vzctl("start", 101)
     assert (result.rc, result.out, result.err) == (32, "", "Container is already running\n")
     result = emu.vzctl("stop", 101)

@@ -45,17 +45,6 @@ def test_logging(emu):
     assert "vzctl : CT 101 : Container private area was created" in log
 
 
-def test_upstream_kernel(emu):
-    emu.create(101)
-    settings = emu.read("/var/lib/openvz-emulator/emulator.conf")
-    emu.write("/var/lib/openvz-emulator/emulator.conf", settings.replace("KERNEL=openvz", "KERNEL=upstream"))
-    result = emu.vzctl("start", 101)
-    assert (result.rc, result.out) == (5, "Directory /proc/vz not found, assuming non-OpenVZ kernel\n")
-    result = emu.vzctl("set", 101, "--onboot", "yes", "--save", "--force")
-    assert result.rc == 0
-    assert result.out_lines[-1] == "CT configuration saved to /etc/vz/conf/101.conf"
-
-
 def test_setup_is_idempotent(emu):
     import subprocess
     from conftest import BIN

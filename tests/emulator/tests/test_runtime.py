@@ -376,17 +376,29 @@ def scenario_root_without_init(host):
     assert netns_list() == []
 
 
-def scenario_vzctl(host):
-    """bin/vzctl on an emulated host with RUNTIME=netns drives all of the above."""
+def emulated_netns_host(host, *setup_args):
+    """openvz-emulator-setup with the netns runtime, vznetaddbr and the busybox cache
+    under host.root; returns a function running one of bin/ with that root."""
     env = dict(os.environ, OPENVZ_EMULATOR_ROOT=host.root)
 
-    def vzctl(*args):
-        return sh([os.path.join(BIN, "vzctl")] + list(args), env=env, check=False)
+    def tool(name, *args):
+        return sh([os.path.join(BIN, name)] + list(args), env=env, check=False)
 
-    sh([os.path.join(BIN, "openvz-emulator-setup"), "--root", host.root, "--runtime", "netns"])
+    sh([os.path.join(BIN, "openvz-emulator-setup"), "--root", host.root, "--runtime", "netns"]
+       + list(setup_args))
     os.symlink(os.path.join(host.workdir, "busybox-1.35-x86_64.tar.gz"),
                os.path.join(host.root, "vz/template/cache/busybox-1.35-x86_64.tar.gz"))
     host.write("/etc/vz/vznet.conf", 'EXTERNAL_SCRIPT="/usr/sbin/vznetaddbr"\n')
+    return tool
+
+
+def scenario_vzctl(host):
+    """bin/vzctl on an emulated host with RUNTIME=netns drives all of the above."""
+    tool = emulated_netns_host(host)
+
+    def vzctl(*args):
+        return tool("vzctl", *args)
+
     sh(["ip", "link", "add", "name", "br198", "type", "bridge"])
     assert vzctl("create", "101", "--ostemplate", "busybox-1.35-x86_64", "--layout", "simfs",
                  "--hostname", "ct101.test")[0] == 0
@@ -401,6 +413,25 @@ def scenario_vzctl(host):
     rc, out = vzctl("stop", "101")
     assert rc == 0, out
     assert netns_list() == [] and link_json("veth101.0") is None
+
+
+def scenario_missing_bridge(host):
+    """Section 11.4: a NETIF bridge that does not exist cuts the NIC off, the start goes on."""
+    tool = emulated_netns_host(host)
+
+    def vzctl(*args):
+        return tool("vzctl", *args)
+
+    assert vzctl("create", "101", "--ostemplate", "busybox-1.35-x86_64", "--layout", "simfs")[0] == 0
+    assert vzctl("set", "101", "--netif_add", "eth0,,,,br404", "--save")[0] == 0
+    rc, out = vzctl("start", "101")
+    assert rc == 0, out
+    assert "bridge br404 does not exist!" in out.splitlines(), out
+    assert "Adding interface" not in out, out
+    link = link_json("veth101.0")
+    assert link is not None and "master" not in link, link
+    assert vzctl("status", "101") == (0, "CTID 101 exist mounted running\n")
+    assert vzctl("stop", "101")[0] == 0
 
 
 def scenario_main(name, workdir):
@@ -439,7 +470,7 @@ def workdir(template_dir, tmp_path):
 @needs_root
 @pytest.mark.parametrize("scenario", ["lifecycle", "veth", "vznet_bridge", "vznetcfg_plain",
                                       "ping", "half_started", "root_without_init",
-                                      "vznetaddbr_without_brctl", "vzctl"])
+                                      "vznetaddbr_without_brctl", "vzctl", "missing_bridge"])
 def test_netns_runtime(scenario, workdir):
     run_in_sandbox(scenario, workdir)
 

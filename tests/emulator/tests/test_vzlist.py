@@ -89,7 +89,7 @@ def test_json_layout(two):
     assert stopped["laverage"] is None and stopped["onboot"] is None
     assert running["kmemsize"]["limit"] == 9223372036854775807
     assert running["numproc"]["held"] <= running["numproc"]["limit"]
-    assert stopped["diskspace"] == {"usage": 0, "softlimit": 2097152, "hardlimit": 2306868}
+    assert stopped["diskspace"] == {"usage": None, "softlimit": 2097152, "hardlimit": 2306867}
     assert stopped["layout"] == "simfs" and stopped["vswap"] is True
     assert stopped["features"] is None and stopped["cpuunits"] == 1000
 
