@@ -89,9 +89,9 @@ def test_bad_specs(kwargs, message):
 
 def test_normalised_units():
     spec = normalise_spec(params(ctid=101, ram='2048M', swap='1000', diskspace='10G:12G',
-                                    diskinodes='200000', ipaddresses=['2001:DB8:0::1/64', '192.0.2.1'],
-                                    netifs=[{'ifname': 'eth0', 'mac': 'aa:bb:cc:dd:ee:ff'}],
-                                    capabilities={'SYS_TIME': 'on'}, features={'nfs': False}))
+                                 diskinodes='200000', ipaddresses=['2001:DB8:0::1/64', '192.0.2.1'],
+                                 netifs=[{'ifname': 'eth0', 'mac': 'aa:bb:cc:dd:ee:ff'}],
+                                 capabilities={'SYS_TIME': 'on'}, features={'nfs': False}))
     # 1000 bytes is less than one page: vzctl truncates to whole pages
     assert spec['ram_bytes'] == 2 * 1024 ** 3 and spec['swap_bytes'] == 0
     assert spec['diskspace_kb'] == [10485760, 12582912] and spec['diskinodes'] == [200000, 200000]
@@ -164,7 +164,7 @@ def test_password_is_in_real_args_only(host, current):
 ])
 def test_restart_needed(host, current, restart, expected_steps, needed):
     spec = normalise_spec(params(ctid=2001, features={'ppp': True, 'nfs': True},
-                                    capabilities={'net_admin': True}, restart_if_needed=restart))
+                                 capabilities={'net_admin': True}, restart_if_needed=restart))
     plan = plan_container(spec, current[2001], host, 2001)
     assert plan_args(plan) == expected_steps and plan.restart_needed is needed
 
@@ -255,13 +255,14 @@ def test_public_and_volume_views(current):
                                  'host_ifname': 'veth2001.0', 'host_mac': '00:18:51:3D:4E:5F'}
     assert view['config'] == {'PHYSPAGES': '0:262144', 'SWAPPAGES': '0:131072', 'DISKSPACE': '10485760:10485760',
                               'DISKINODES': '131072:144179', 'CPUUNITS': '1000', 'CPUS': '2'}
-    assert views.volume_view(current[2001]) == {'path': '/vz/private/2001', 'layout': 'ploop',
-                                             'size_limit_bytes': 10 * 1024 ** 3, 'bytes_used': 512 * 1024 ** 2}
+    assert views.volume_view(current[2001]) == {
+        'path': '/vz/private/2001', 'layout': 'ploop', 'size_limit_bytes': 10 * 1024 ** 3,
+        'bytes_used': 512 * 1024 ** 2}
 
 
 def test_predicted_view(host, current):
     spec = normalise_spec(params(ctid=2002, ram='1G', state='started',
-                                    netifs=[{'ifname': 'eth0', 'bridge': 'vmbr0'}]))
+                                 netifs=[{'ifname': 'eth0', 'bridge': 'vmbr0'}]))
     plan = plan_container(spec, current[2002], host, 2002)
     view = views.predicted_view(spec, plan)
     assert view['status'] == 'running' and view['ram_bytes'] == 1024 ** 3
