@@ -5,9 +5,11 @@
 
 Suffixes ``K M G T`` are powers of 1024, ``P`` is pages (4096 bytes), ``B`` bytes, any
 case, decimals allowed (``2.2G``). ``unlimited`` is LONG_MAX. So ``2G``, ``2048M`` and
-``2097152K`` are the same size. Like vzctl's suffix parser (vzctl src/lib/util.c
-``parse_ul_sfx``), a decimal is truncated to a whole unit of what is stored: ``2.2G`` of
-DISKSPACE is 2306867 KB (2.2 x 1048576 = 2306867.2), memory is whole 4 KiB pages.
+``2097152K`` are the same size. Like vzctl's suffix parser (vzctl
+src/lib/util.c ``parse_ul_sfx``), a decimal is truncated to a whole unit of what is
+stored: ``2.2G`` of DISKSPACE is 2306867 KB (2.2 x 1048576 = 2306867.2). ``--ram`` and
+``--swap`` are parsed to whole bytes first and then rounded *up* to 4 KiB pages (vzctl
+src/vzctl_param.c ``parse_vswap``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -63,9 +65,9 @@ def parse_size(value, bare_unit=1, what='size', unit=1):
 
 
 def parse_pages(value, what='size'):
-    """A memory size (bare number = bytes) -> whole pages, truncated; UNLIMITED stays."""
-    size = parse_size(value, what=what, unit=PAGE_SIZE)
-    return UNLIMITED if size == UNLIMITED else size
+    """A memory size (bare number = bytes) -> pages, rounded up; UNLIMITED stays."""
+    size = parse_size(value, what=what)
+    return UNLIMITED if size == UNLIMITED else -(-size // PAGE_SIZE)
 
 
 def pages_to_bytes(pages):

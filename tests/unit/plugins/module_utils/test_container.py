@@ -92,8 +92,8 @@ def test_normalised_units():
                                  diskinodes='200000', ipaddresses=['2001:DB8:0::1/64', '192.0.2.1'],
                                  netifs=[{'ifname': 'eth0', 'mac': 'aa:bb:cc:dd:ee:ff'}],
                                  capabilities={'SYS_TIME': 'on'}, features={'nfs': False}))
-    # 1000 bytes is less than one page: vzctl truncates to whole pages
-    assert spec['ram_bytes'] == 2 * 1024 ** 3 and spec['swap_bytes'] == 0
+    # vzctl rounds memory up to whole pages: 1000 bytes is one page
+    assert spec['ram_bytes'] == 2 * 1024 ** 3 and spec['swap_bytes'] == 4096
     assert spec['diskspace_kb'] == [10485760, 12582912] and spec['diskinodes'] == [200000, 200000]
     assert spec['ipaddresses'] == ['2001:db8::1/64', '192.0.2.1']
     assert spec['netifs'] == [{'ifname': 'eth0', 'mac': 'AA:BB:CC:DD:EE:FF'}]
@@ -119,7 +119,7 @@ def test_equal_values_are_not_reapplied(host, current, kwargs):
 
 @pytest.mark.parametrize('kwargs, expected', [
     (dict(ram='2G'), [['set', '2001', '--ram', '2G', '--save']]),
-    (dict(ram='1000000000'), [['set', '2001', '--ram', '976560K', '--save']]),
+    (dict(ram='1000000000'), [['set', '2001', '--ram', '976564K', '--save']]),
     (dict(swap='0'), [['set', '2001', '--swap', '0', '--save']]),
     (dict(diskspace='20G'), [['set', '2001', '--diskspace', '20G:20G', '--save']]),
     (dict(cpus=4, cpulimit=50), [['set', '2001', '--cpus', '4', '--cpulimit', '50', '--save']]),

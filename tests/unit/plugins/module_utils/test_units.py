@@ -34,10 +34,10 @@ def test_parse_kb(value, expected):
     assert units.parse_kb(value) == expected
 
 
-@pytest.mark.parametrize('value, pages', [('0', 0), ('1', 0), ('4096', 1), ('8191', 1),
-                                          ('512M', 131072), ('1.5P', 1), ('2.2G', 576716),
+@pytest.mark.parametrize('value, pages', [('0', 0), ('1', 1), ('4096', 1), ('4097', 2),
+                                          ('512M', 131072), ('1.5P', 2), ('2.2G', 576717),
                                           ('unlimited', units.UNLIMITED)])
-def test_parse_pages_truncates_like_vzctl(value, pages):
+def test_parse_pages_rounds_whole_bytes_up_like_vzctl(value, pages):
     assert units.parse_pages(value) == pages
 
 
