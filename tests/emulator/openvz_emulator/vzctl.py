@@ -263,7 +263,7 @@ class Vzctl(CreateCommand, SetCommand):
                 self.fail("action_script", "%s_script_failed" % kind, logical)
 
     def mount_ct(self, ct, state):
-        self.run_scripts(ct, ["vps.premount", "%d.premount" % ct.ctid], "mount")
+        self.run_scripts(ct, ["vps.premount", "%s.premount" % ct.ctid], "mount")
         if not os.path.isdir(ct.root_path):
             os.makedirs(ct.root_path)
         if ct.is_ploop():
@@ -275,14 +275,14 @@ class Vzctl(CreateCommand, SetCommand):
             raise Exit(self.fl.rc("mount_failed"))
         state["mounted"] = True
         self.store.save(ct.ctid, state)
-        self.run_scripts(ct, ["vps.mount", "%d.mount" % ct.ctid], "mount")
+        self.run_scripts(ct, ["vps.mount", "%s.mount" % ct.ctid], "mount")
         self.out("mounted")
 
     def report_ploop_mount(self, ct, state):
         """The ploop library's lines; the device number is the lowest one no other
         mounted CT holds (kept in the run state)."""
-        taken = set(other.get("ploop_dev") for ctid, other in self.store.load_all().items()
-                    if ctid != ct.ctid)
+        taken = set(other.get("ploop_dev") for ctid, other in
+                    self.store.load_all(numeric=isinstance(ct.ctid, int)).items() if ctid != ct.ctid)
         number = 0
         while number in taken:
             number += 1
@@ -294,7 +294,7 @@ class Vzctl(CreateCommand, SetCommand):
         self.out("ploop_mounting", device, ct.root_logical, "balloon_ino=12,")
 
     def umount_ct(self, ct, state):
-        self.run_scripts(ct, ["vps.umount", "%d.umount" % ct.ctid], "umount")
+        self.run_scripts(ct, ["vps.umount", "%s.umount" % ct.ctid], "umount")
         try:
             self.runtime.umount(ct.ctid, ct.root_path)
         except runtime_module.RuntimeEffectError as exc:
@@ -302,7 +302,7 @@ class Vzctl(CreateCommand, SetCommand):
             raise Exit(self.fl.rc("umount_failed"))
         state["mounted"] = False
         self.store.save(ct.ctid, state)
-        self.run_scripts(ct, ["vps.postumount", "%d.postumount" % ct.ctid], "umount")
+        self.run_scripts(ct, ["vps.postumount", "%s.postumount" % ct.ctid], "umount")
         self.out("unmounted")
 
     def netif_devices(self, ct):
@@ -508,7 +508,7 @@ class Vzctl(CreateCommand, SetCommand):
             if ct.private_path and os.path.lexists(ct.private_path):
                 shutil.rmtree(ct.private_path)
             for suffix in CT_FILE_SUFFIXES:
-                path = self.host.path("/etc/vz/conf/%d%s" % (ct.ctid, suffix))
+                path = self.host.path("/etc/vz/conf/%s%s" % (ct.ctid, suffix))
                 if os.path.exists(path):
                     os.rename(path, path + ".destroyed")
             for name, ctid in self.host.name_links().items():
