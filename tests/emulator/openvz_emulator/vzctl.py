@@ -115,6 +115,8 @@ class Logger(object):
 class Vzctl(CreateCommand, SetCommand):
     """vzctl commands; create and set live in their mixins."""
 
+    netif_style = "legacy"  # how missing NETIF names and MACs are generated
+
     def __init__(self, host, log, flavour=LEGACY4):
         self.host = host
         self.log = log
@@ -306,7 +308,7 @@ class Vzctl(CreateCommand, SetCommand):
         self.out("unmounted")
 
     def netif_devices(self, ct):
-        return [complete_device(dev, ct.ctid, self.host.host_mac)
+        return [complete_device(dev, ct.ctid, self.host.host_mac, self.netif_style)
                 for dev in parse_netif(ct.ct_value("NETIF"))]
 
     def add_veths(self, ct, state, devices):
@@ -325,7 +327,15 @@ class Vzctl(CreateCommand, SetCommand):
             self.log.err(str(exc))
             self._remove_veths(ct, added)
             raise Exit(self.fl.rc("veth_error"))
+        self.report_veths(devices, added)
+        self.run_vznetcfg(ct, added)
+        state["veth"] = [name for name in state.get("veth", []) if name not in added] + added
+
+    def report_veths(self, devices, added):
         self.out("veth_configure", "".join(name + " " for name in added))
+
+    def run_vznetcfg(self, ct, added):
+        """vznetcfg init veth <dev> per device; a failure removes them (rc 130)."""
         vznetcfg = self.host.path(VZNETCFG)
         if os.path.exists(vznetcfg):
             env = dict(os.environ, VEID=str(ct.ctid))
@@ -335,7 +345,6 @@ class Vzctl(CreateCommand, SetCommand):
                     self.err("vznetcfg_failed")
                     self._remove_veths(ct, added)
                     raise Exit(self.fl.rc("veth_error"))
-        state["veth"] = [name for name in state.get("veth", []) if name not in added] + added
 
     def _remove_veths(self, ct, names):
         for name in names:
@@ -365,7 +374,8 @@ class Vzctl(CreateCommand, SetCommand):
                     state["ubc"][key] = list(units.parse_barrier_limit(value, units.UBC_KIND[key]))
                 except units.UnitError:
                     pass
-        ips = [item.partition("/")[0] for item in (ct.ct_value("IP_ADDRESS") or "").split()]
+        ips = [item.partition("/")[0] for item in (ct.ct_value("IP_ADDRESS") or "").split()
+               if item.partition("/")[0] not in ("0.0.0.0", "::", "::0")]
         if ips:
             self.out("ip_add", " ".join(ips))
             state["ips"] = ips
@@ -836,5 +846,8 @@ def disk_usage(path):
 
 def main(argv=None):
     host = Host()
+    if host.flavour_name == "vz7":
+        from .vzctl7 import main as main7
+        return main7(argv)
     vzctl = Vzctl(host, Logger())
     sys.exit(vzctl.run(sys.argv[1:] if argv is None else argv))
