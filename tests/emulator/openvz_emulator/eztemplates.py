@@ -103,8 +103,7 @@ def find_cache(host, name, layout):
         return path
     other = existing(host, (simfs_cache_names(name) + legacy) if layout == "ploop" else ploop_cache_names(name))
     if other:
-        raise TemplateError("cache_layout", other[len(host.root.rstrip("/")):] if host.root != "/" else other,
-                            LAYOUT_NUMBER[layout])
+        raise TemplateError("cache_layout", other, LAYOUT_NUMBER[layout])
     if name not in os_templates(host):
         raise TemplateError("template_unknown", name)
     return None  # installed, not cached: the caller creates the cache

@@ -795,13 +795,16 @@ class Vzctl(CreateCommand, SetCommand):
         return self._snapshot_command(ct, args, "snapshot-umount")
 
     # ----- names
+    def name_owner(self, name):
+        return self.host.ctid_of_name_link(name)
+
     def set_name(self, ct, name):
         """Create /etc/vz/names/<name>, drop the old name's link; rc or 0."""
         if not NAME_RE.match(name):
             self.err("invalid_name", name)
             return self.fl.rc("name_error")
         names_dir = self.host.path(NAMES_DIR)
-        owner = self.host.ctid_of_name_link(name)
+        owner = self.name_owner(name)
         if owner is not None and owner != ct.ctid and os.path.exists(self.host.conf_path(owner)):
             self.err("name_conflict", name, owner)
             return self.fl.rc("name_error")
@@ -814,7 +817,7 @@ class Vzctl(CreateCommand, SetCommand):
         tmp_link = link + ".tmp-%d" % os.getpid()
         os.symlink(ct.conf_logical, tmp_link)
         os.rename(tmp_link, link)
-        if old_name and old_name != name and self.host.ctid_of_name_link(old_name) == ct.ctid:
+        if old_name and old_name != name and self.name_owner(old_name) == ct.ctid:
             os.unlink(os.path.join(names_dir, old_name))
         self.out("name_assigned", name)
         return 0

@@ -80,6 +80,9 @@ class Vzctl7(Vzctl):
             self.fail("value", "bad_ctid", arg)
         return ctid
 
+    def name_owner(self, name):
+        return self.host.id_of_name_link(name)
+
     def ctid_by_uuid(self, arg):
         wanted = parse_ctid(arg)
         if wanted is None or wanted.isdigit():
