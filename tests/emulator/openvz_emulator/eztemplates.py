@@ -6,11 +6,12 @@ The emulator takes the files a cache is built from out of that directory: the fi
 in `emulator-rootfs.tar` (or .tar.gz), else a minimal tree.
 
 Caches: <TEMPLATE>/cache/<name>.plain.ploopv2.tar.<lz4|lzrw|gz> (then .plain.ploop.) for
-ploop, <name>.plain.tar.<...> for simfs, looked up lz4, lzrw, gz (vztt include/vzcommon.h,
+ploop, <name>.plain.tar.<...> for simfs, looked up lz4, lzrw, gz (lzrw is read as lz4) (vztt include/vzcommon.h,
 src/misc.c); a legacy precreated <name>.tar[.gz|.bz2|.xz] fits simfs only (libvzctl
 lib/create.c check_cache_layout: a name with ".ploop"/".qcow2" is a ploop cache).
 """
 
+import gzip
 import io
 import os
 import shutil
@@ -110,8 +111,11 @@ def find_cache(host, name, layout):
 
 
 def cache_path_for(host, name, layout="ploop"):
-    """Where create/update cache writes name's cache (lz4)."""
+    """Where create/update cache writes name's cache: lz4 (vztt's default archiver), gz
+    where the lz4 tool is missing (vztt.conf's archiver=gz)."""
     names = ploop_cache_names(name) if layout == "ploop" else simfs_cache_names(name)
+    if shutil.which("lz4") is None:
+        return os.path.join(cache_dir(host), names[ARCHIVERS.index("gz")])
     return os.path.join(cache_dir(host), names[0])
 
 
@@ -138,7 +142,11 @@ def create_cache(host, name, layout="ploop"):
         with tarfile.open(plain, "w") as archive:
             for entry in sorted(os.listdir(tree)):
                 archive.add(os.path.join(tree, entry), arcname=entry)
-        compress_lz4(plain, target + ".tmp")
+        if target.endswith(".gz"):
+            with open(plain, "rb") as src, gzip.open(target + ".tmp", "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            compress_lz4(plain, target + ".tmp")
         os.rename(target + ".tmp", target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
