@@ -8,6 +8,7 @@ Every action runs vzctl 7's code with its lines captured; prlctl prints its own.
 import os
 import sys
 
+from . import runtime as runtime_module
 from . import snapshots
 from .container import Container
 from .errors import Exit
@@ -140,9 +141,9 @@ class Prlctl(object):
     def cmd_create(self, args):
         if not args or args[0].startswith("-"):
             raise Failure("The VE name is not specified.")
-        name, opts = args[0], _options(args[1:], {"-t": "ostemplate", "--ostemplate": "ostemplate",
-                                                 "--vmtype": "vmtype", "--uuid": "uuid",
-                                                 "--config": "config", "--layout": "layout"})
+        names = {"-t": "ostemplate", "--ostemplate": "ostemplate", "--vmtype": "vmtype",
+                 "--uuid": "uuid", "--config": "config", "--layout": "layout"}
+        name, opts = args[0], _options(args[1:], names)
         if opts.get("vmtype", "ct") != "ct":
             raise Failure("Failed to create the VM: virtual machines are not emulated")
         self.say("Creating the Container...")
@@ -225,14 +226,20 @@ class Prlctl(object):
             argv = ["bash", "-c", " ".join(rest)]
         if not self.vz.state(ct)["running"]:
             raise Failure("Failed to exec the command: the CT is not running", 255)
+        return self.run_inside(ct, argv)
+
+    def run_inside(self, ct, argv):
         sys.stdout.flush()
-        return self.vz.runtime.exec(ct.ctid, ct.root_path, argv)
+        try:
+            return self.vz.runtime.exec(ct.ctid, ct.root_path, argv)
+        except runtime_module.RuntimeEffectError as exc:
+            raise Failure(str(exc), 255)
 
     def cmd_enter(self, args):
         ct = self.need(args[0] if args else "")
         if not self.vz.state(ct)["running"]:
             raise Failure("Failed to enter the CT: the CT is not running", 255)
-        return self.vz.runtime.exec(ct.ctid, ct.root_path, ["bash", "-i"])
+        return self.run_inside(ct, ["bash", "-i"])
 
     # ----- set
     def cmd_set(self, args):

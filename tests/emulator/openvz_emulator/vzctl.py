@@ -521,9 +521,8 @@ class Vzctl(CreateCommand, SetCommand):
                 path = self.host.path("/etc/vz/conf/%s%s" % (ct.ctid, suffix))
                 if os.path.exists(path):
                     os.rename(path, path + ".destroyed")
-            for name, ctid in self.host.name_links().items():
-                if ctid == ct.ctid:
-                    os.unlink(os.path.join(self.host.path(NAMES_DIR), name))
+            for name in self.names_of(ct):
+                os.unlink(os.path.join(self.host.path(NAMES_DIR), name))
             if ct.root_path and os.path.isdir(ct.root_path) and not os.path.ismount(ct.root_path):
                 shutil.rmtree(ct.root_path)
             if os.path.exists(ct.dump_path):
@@ -797,6 +796,14 @@ class Vzctl(CreateCommand, SetCommand):
     # ----- names
     def name_owner(self, name):
         return self.host.ctid_of_name_link(name)
+
+    def names_of(self, ct):
+        """Every /etc/vz/names link pointing to ct."""
+        try:
+            names = os.listdir(self.host.path(NAMES_DIR))
+        except OSError:
+            return []
+        return [name for name in names if self.name_owner(name) == ct.ctid]
 
     def set_name(self, ct, name):
         """Create /etc/vz/names/<name>, drop the old name's link; rc or 0."""

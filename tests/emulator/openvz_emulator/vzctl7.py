@@ -200,9 +200,8 @@ class Vzctl7(Vzctl):
                       or self.host.global_value("DEF_OSTEMPLATE") or "").lstrip(".")
         if not ostemplate:
             self.fail("no_ostemplate", "runtime_error", "The ostemplate is not specified")
-        layout = opts.get("layout") or ("simfs" if (self.host.global_value("VEFSTYPE") == "simfs"
-                                                     or self.host.global_value("VE_LAYOUT") == "simfs")
-                                        else "ploop")
+        simfs_default = "simfs" in (self.host.global_value("VEFSTYPE"), self.host.global_value("VE_LAYOUT"))
+        layout = opts.get("layout") or ("simfs" if simfs_default else "ploop")
         diskspace = req.diskspace
         if diskspace is None and ct.value("DISKSPACE"):
             try:

@@ -222,7 +222,9 @@ def test_prlctl_lifecycle(vz7):
     assert result.out_lines == ["Removing the CT...", "The CT has been successfully removed."]
     assert vz7.prlctl("status", "ct1").out == "VM ct1 deleted\n"
     assert not os.path.exists(vz7.path("/vz/private/" + ctid))
+    assert not os.path.lexists(vz7.path("/etc/vz/names/ct1"))
     assert vz7.prlctl("start", "ct1").rc == 1
+    assert vz7.prlctl("exec", "101", "true").rc == 1
 
 
 def test_prlctl_and_vzctl_share_containers(vz7):
