@@ -89,7 +89,12 @@ class Prlctl(object):
     def vzctl(self, ct, command, args):
         self.vz.command = command
         handler = getattr(self.vz, "cmd_" + command.replace("-", "_"))
-        return self.call(lambda: handler(ct, list(args))())
+        return self.call(self.prepared, handler, ct, list(args))
+
+    @staticmethod
+    def prepared(handler, ct, args):
+        """Parse (which may fail), then run, as vzctl does."""
+        return handler(ct, args)()
 
     def state_name(self, ct):
         state = self.vz.state(ct)

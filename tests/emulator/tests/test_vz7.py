@@ -286,3 +286,41 @@ def test_vzpkg(vz7):
     result = vz7.vzpkg("create", "cache", "nosuch-1-x86_64")
     assert (result.rc, result.err) == (1, "Error: Unable to find ostemplate: nosuch-1-x86_64\n")
     assert shutil.which("lz4")
+
+
+def test_prlctl_state_commands(vz7):
+    assert vz7.prlctl("create", "ct1", "--ostemplate", TEMPLATE).rc == 0
+    for command, lines, state in (
+            ("mount", ["Mounting the CT...", "The CT has been successfully mounted."], "mounted"),
+            ("umount", ["Unmounting the CT...", "The CT has been successfully unmounted."], "stopped"),
+            ("start", ["Starting the CT...", "The CT has been successfully started."], "running"),
+            ("restart", ["Restarting the CT...", "The CT has been successfully restarted."], "running"),
+            ("suspend", ["Suspending the CT...", "The CT has been successfully suspended."], "suspended"),
+            ("resume", ["Resuming the CT...", "The CT has been successfully resumed."], "running"),
+            ("stop", ["Stopping the CT...", "The CT has been successfully stopped."], "stopped")):
+        result = vz7.prlctl(command, "ct1")
+        assert (result.rc, result.out_lines) == (0, lines), (command, result)
+        assert vz7.prlctl("status", "ct1").out == "CT ct1 exist %s\n" % state, command
+    result = vz7.prlctl("stop", "ct1")
+    assert (result.rc, result.err) == (1, "Failed to stop the CT: The CT is not running\n")
+    result = vz7.prlctl("exec", "ct1", "true")
+    assert result.rc == 255 and "not running" in result.err
+    result = vz7.prlctl("list", "-o", "name,nosuch")
+    assert (result.rc, result.err) == (1, "Unknown field: nosuch\n")
+    result = vz7.prlctl("create", "ct1", "--ostemplate", TEMPLATE)
+    assert result.rc == 1 and result.err.startswith("Failed to create the Container: ")
+
+
+def test_vzctl7_nic_on_a_running_ct(vz7):
+    assert vz7.vzctl("create", "101", "--ostemplate", TEMPLATE).rc == 0
+    assert vz7.vzctl("start", "101").rc == 0
+    result = vz7.vzctl("set", "101", "--netif_add", "eth0", "--save")
+    assert result.rc == 0, result
+    assert "Configure veth device: eth0" in result.out_lines
+    result = vz7.vzctl("set", "101", "--ifname", "eth0", "--dhcp", "yes", "--configure", "all", "--save")
+    assert result.rc == 0, result
+    assert ",configure=all,dhcp=yes" in vz7.read("/etc/vz/conf/101.conf")
+    result = vz7.vzctl("set", "101", "--ifname", "eth0", "--dhcp", "maybe", "--save")
+    assert (result.rc, result.err) == (21, "Bad parameter for --dhcp: maybe\n")
+    assert vz7.vzctl("restart", "101").rc == 0
+    assert vz7.vzctl("exec", "101", "true").rc == 0
