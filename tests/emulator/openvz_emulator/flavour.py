@@ -223,5 +223,15 @@ VZ7_MESSAGES = dict(LEGACY4_MESSAGES, **{
     "veth_delete": "Deleting veth device: %s",
     "name_conflict": "Conflict: name %s already used by container %s",
     "stop_not_running": "Unable to stop: container is not running",
+    # vzctl 7 set (OpenVZ/vzctl src/vzctl.c)
+    "config_saved": "Saved parameters for Container %s",
+    "not_saved": "WARNING: Changes are not saved and will be dropped on the next start. Suspend or "
+                 "migrate operations may fail. Use --save to save the settings in the configuration file.",
+    "not_saved_running": "WARNING: Changes are not saved and will be dropped on the next start. Suspend "
+                         "or migrate operations may fail. Use --save to save the settings in the "
+                         "configuration file.",
+    "name_without_save": "Unable to use the --name option without --save",
+    "setmode_without_save": "It is not allowed to use restart mode without --save",
+    "diskspace_without_save": "It is not allowed to use the --diskspace option without --save",
 })
 VZ7 = Flavour("vz7", "vzctl v.7.0.254", VZ7_CODES, VZ7_MESSAGES)

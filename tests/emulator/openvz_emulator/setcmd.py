@@ -102,8 +102,12 @@ class SetCommand(object):
         for key, value in updates.items():
             ct.config.set(key, value)
         ct.config.save(ct.conf_path)
-        self.out("config_saved", ct.conf_logical)
+        self.out("config_saved", self.saved_config_name(ct))
         return 0
+
+    def saved_config_name(self, ct):
+        """What the 'saved' line names: the config file (4.x), the CT (7)."""
+        return ct.conf_logical
 
     def applyconfig_values(self, sample):
         config = ConfigFile.load(self.host.path(self.host.sample_logical(sample)))

@@ -83,6 +83,9 @@ class Vzctl7(Vzctl):
     def name_owner(self, name):
         return self.host.id_of_name_link(name)
 
+    def saved_config_name(self, ct):
+        return ct.ctid
+
     def ctid_by_uuid(self, arg):
         wanted = parse_ctid(arg)
         if wanted is None or wanted.isdigit():

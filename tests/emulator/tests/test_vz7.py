@@ -123,7 +123,13 @@ def test_vzctl7_lifecycle_and_exit_codes(vz7):
 def test_vzctl7_set_netif_network(vz7):
     assert vz7.vzctl("create", "101", "--ostemplate", TEMPLATE).rc == 0
     result = vz7.vzctl("set", "101", "--netif_add", "eth0", "--save")
-    assert result.rc == 0, result
+    assert (result.rc, result.out_lines) == (0, ["Saved parameters for Container 101"]), result
+    result = vz7.vzctl("set", "101", "--cpus", "1")
+    assert result.out_lines[-1].startswith("WARNING: Changes are not saved and will be dropped on the next start.")
+    result = vz7.vzctl("set", "101", "--diskspace", "3G")
+    assert (result.rc, result.err) == (20, "It is not allowed to use the --diskspace option without --save\n")
+    result = vz7.vzctl("set", "101", "--name", "x")
+    assert (result.rc, result.err) == (137, "Unable to use the --name option without --save\n")
     result = vz7.vzctl("set", "101", "--ifname", "eth0", "--network", "Bridged", "--ipadd", "198.18.7.2/24",
                        "--gw", "198.18.7.1", "--save")
     assert result.rc == 0, result
