@@ -23,7 +23,7 @@ class Flavour(object):
 
 LEGACY4_CODES = {
     "ok": 0, "ubc_error": 1, "system_error": 3, "bad_kernel": 5,
-    "exec_failed": 8, "locked": 9, "no_global_config": 10,
+    "exec_failed": 8, "exec_not_started": 3, "locked": 9, "no_global_config": 10,
     "script_not_found": 11, "no_ct_config": 14, "suspend_error": 16,
     "resume_error": 17, "syntax": 20, "value": 21, "ve_root_not_set": 22,
     "ve_private_not_set": 23, "ubc_missing": 28, "no_ostemplate": 29,

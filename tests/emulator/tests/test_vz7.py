@@ -330,3 +330,10 @@ def test_vzctl7_nic_on_a_running_ct(vz7):
     assert (result.rc, result.err) == (21, "Bad parameter for --dhcp: maybe\n")
     assert vz7.vzctl("restart", "101").rc == 0
     assert vz7.vzctl("exec", "101", "true").rc == 0
+
+
+def test_exec_of_a_missing_program(vz7):
+    assert vz7.vzctl("create", "101", "--ostemplate", TEMPLATE).rc == 0
+    assert vz7.vzctl("start", "101").rc == 0
+    result = vz7.vzctl("exec3", "101", "/nonexistent/program")
+    assert result.rc == 3 and "Unable to execute /nonexistent/program" in result.err, result
