@@ -91,6 +91,7 @@ def run(argv, host):
         return 1
     show_header, trim, all_cts, stopped_only, json_out = True, True, False, False, False
     field_list, sort_field, sort_reverse = None, None, False
+    patterns = {}
     for option, value in options:
         option = vzlist.LONG_TO_SHORT.get(option, option)
         if option == "S":
@@ -117,7 +118,9 @@ def run(argv, host):
             field_list = DEFAULT_NAME_FIELDS7
         elif option == "j":
             json_out = True
-        elif option not in ("h", "d", "N"):
+        elif option in ("h", "d", "N"):
+            patterns[option] = value
+        else:
             sys.stdout.write(vzlist.USAGE)
             return 1
     links = {}
@@ -168,6 +171,9 @@ def run(argv, host):
         if wanted is None and not all_cts and not stopped_only and not ct.running:
             continue
         if stopped_only and ct.running:
+            continue
+        values = {"h": ct.get("HOSTNAME"), "N": ct.name, "d": ct.get("DESCRIPTION")}
+        if any(not vzlist._matches(values[key], pattern) for key, pattern in patterns.items()):
             continue
         shown.append(ct)
     if sort_field is not None:

@@ -191,6 +191,8 @@ def test_vzlist7(vz7):
     assert vz7.vzlist("-1").out == "%36s\n" % "101"
     assert vz7.vzlist("-H", "-o", "ctid,status", "-a").out.split() == ["101", "running", UUID, "stopped"]
     assert vz7.vzlist("-j", "-o", "uuid", UUID).out == '[\n  {\n    "uuid": "%s"\n  }\n]\n' % UUID
+    assert vz7.vzlist("-a", "-H", "-o", "ctid", "-h", "h.*").out.split() == ["101"]
+    assert vz7.vzlist("-a", "-H", "-o", "ctid", "-N", "nosuch").out == ""
 
 
 def test_prlctl_lifecycle(vz7):
