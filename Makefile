@@ -6,6 +6,9 @@ SANITY_VENV := .venv-sanity
 BIN := $(VENV)/bin
 LAB_DIR ?= build/lab
 LAB_HOSTS ?= 2
+# emulator flavour of the lab hosts: legacy or vz7; LAB_FLAVOURS=legacy,vz7 mixes them
+LAB_FLAVOUR ?= legacy
+LAB_FLAVOURS ?= $(LAB_FLAVOUR)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_HOST_KEY_CHECKING := False
 
@@ -16,7 +19,7 @@ help:
 	@echo "make test   - everything CI runs: py3.6 compat, unit + emulator tests, sanity, lint, integration"
 	@echo "make demo   - a lab VM hypervisor + NFS secondary storage, site.yml end to end, containers, a summary"
 	@echo "make demo-down - remove the demo lab"
-	@echo "make lab / make lab-down - lab hypervisor hosts (LAB_HOSTS=$(LAB_HOSTS), LAB_DIR=$(LAB_DIR))"
+	@echo "make lab / make lab-down - lab hypervisor hosts (LAB_HOSTS=$(LAB_HOSTS), LAB_DIR=$(LAB_DIR), LAB_FLAVOURS=$(LAB_FLAVOURS))"
 	@echo "make bench  - benchmarks (prints a table with ratios)"
 
 deps:
@@ -68,7 +71,7 @@ integration: deps venv collection-link
 test: compat unit sanity lint integration
 
 lab: deps venv collection-link
-	$(BIN)/python tests/lab/labctl.py up --hosts $(LAB_HOSTS) --dir $(LAB_DIR)
+	$(BIN)/python tests/lab/labctl.py up --hosts $(LAB_HOSTS) --dir $(LAB_DIR) --flavours $(LAB_FLAVOURS)
 
 lab-down: venv
 	$(BIN)/python tests/lab/labctl.py down --dir $(LAB_DIR)

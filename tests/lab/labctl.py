@@ -7,7 +7,8 @@ private mount and UTS namespace kept alive by the host's own sshd. Inside it
 /vz is a per-host directory and /run/netns a private tmpfs, so every host has
 its own OpenVZ emulator state and containers.
 
-    labctl.py up --hosts N --dir DIR [--wait SECONDS]   (tears down DIR's lab first)
+    labctl.py up --hosts N --dir DIR [--wait SECONDS] [--flavours legacy,vz7]
+                                          (tears down DIR's lab first)
     labctl.py down --dir DIR
     labctl.py status --dir DIR
     labctl.py exec --dir DIR HOST -- ARGV...
@@ -35,6 +36,10 @@ import time
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
 EMULATOR_BIN = os.path.join(REPO_ROOT, "tests", "emulator", "bin")
 EMULATOR_TOOLS = ("vzctl", "vzlist", "vznetcfg", "vznetaddbr")
+FLAVOURS = ("legacy", "vz7")
+# OpenVZ 7 hosts (openvz-emulator-setup also links prlctl, prlsrvctl, vzpkg): the EZ template of the busybox tree and the Bridged network's bridge
+VZ7_TEMPLATE_DIR = "/vz/template/busybox/1.35/x86_64/config/os/default"
+VZ7_BRIDGE = "br0"
 EMULATOR_SETUP = os.path.join(EMULATOR_BIN, "openvz-emulator-setup")
 TEMPLATE_BUILDER = os.path.join(REPO_ROOT, "tests", "emulator", "templates",
                                 "build_busybox_template.py")
@@ -370,6 +375,19 @@ def make_template(lab_dir):
     return os.path.join(out_dir, TEMPLATE_NAME + ".tar.gz")
 
 
+def host_flavour(flavours, index):
+    """Host index's emulator flavour: the list is used round robin (ovz1 gets the first)."""
+    return flavours[(index - 1) % len(flavours)]
+
+
+def parse_flavours(text):
+    flavours = [item.strip() for item in (text or "legacy").split(",") if item.strip()]
+    unknown = [item for item in flavours if item not in FLAVOURS]
+    if unknown or not flavours:
+        raise LabError("unknown flavour %s (known: %s)" % (",".join(unknown) or "''", ", ".join(FLAVOURS)))
+    return flavours
+
+
 def prepare_host_dir(lab_dir, index, template):
     base = host_dir(lab_dir, index)
     for directory in OVERLAID_DIRS:
@@ -380,7 +398,7 @@ def prepare_host_dir(lab_dir, index, template):
     if template:
         shutil.copyfile(template, os.path.join(cache, os.path.basename(template)))
     sbin_upper = os.path.join(base, "overlay", overlay_name("/usr/sbin"), "upper")
-    for tool in EMULATOR_TOOLS:
+    for tool in EMULATOR_TOOLS:  # a vz7 host gets prlctl, prlsrvctl, vzpkg from the setup
         os.symlink(os.path.join(EMULATOR_BIN, tool), os.path.join(sbin_upper, tool))
     ssh_dir = os.path.join(base, "ssh")
     os.makedirs(ssh_dir, mode=0o700)
@@ -430,7 +448,7 @@ def create_network(indexes):
         run(["ip", "-n", netns, "link", "set", "dev", "eth0", "up"], "eth0 up in %s" % netns)
 
 
-def start_host(lab_dir, index, use_overlay):
+def start_host(lab_dir, index, use_overlay, flavour="legacy"):
     """Start host index's namespaces (host-init, then sshd) inside the host's cgroup."""
     os.makedirs(cgroup_dir(index), exist_ok=True)
     procs_file = os.path.join(cgroup_dir(index), "cgroup.procs")
@@ -442,7 +460,7 @@ def start_host(lab_dir, index, use_overlay):
     argv = ["nsenter", "--net=/run/netns/" + host_netns(index), "--",
             "unshare", "--mount", "--uts", "--propagation", "private", "--",
             "/usr/bin/python3", "-I", os.path.realpath(__file__), "host-init",
-            "--dir", lab_dir, "--index", str(index)]
+            "--dir", lab_dir, "--index", str(index), "--flavour", flavour]
     if not use_overlay:
         argv.append("--no-overlay")
     env = {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8"}
@@ -479,11 +497,12 @@ def write_client_files(lab_dir, indexes):
     key = os.path.join(lab_dir, "id_ed25519")
     ssh_options = ("-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
                    "-o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR")
+    flavours = (load_state(lab_dir) or {}).get("flavours") or ["legacy"]
     lines = ["[hypervisors]"]
     for index in indexes:
         lines.append("%s ansible_host=%s ansible_user=root ansible_ssh_private_key_file=%s "
-                     "ansible_python_interpreter=/usr/bin/python3"
-                     % (host_name(index), host_address(index), key))
+                     "ansible_python_interpreter=/usr/bin/python3 lab_flavour=%s"
+                     % (host_name(index), host_address(index), key, host_flavour(flavours, index)))
     lines += ["", "[hypervisors:vars]", "ansible_ssh_common_args='%s'" % ssh_options, ""]
     write_file(os.path.join(lab_dir, "inventory.ini"), "\n".join(lines))
     config = []
@@ -501,14 +520,15 @@ def write_client_files(lab_dir, indexes):
     write_file(os.path.join(lab_dir, "ssh_config"), "\n".join(config))
 
 
-def up(lab_dir, count, wait_seconds=0, holder=None, allow_overlay=True):
+def up(lab_dir, count, wait_seconds=0, holder=None, allow_overlay=True, flavours=("legacy",)):
     if not 1 <= count <= MAX_HOSTS:
         raise LabError("--hosts must be between 1 and %d" % MAX_HOSTS)
+    flavours = parse_flavours(",".join(flavours))
     lab_dir = check_lab_dir(lab_dir)
     claim_lab(lab_dir, wait_seconds, holder)
     try:
         down(lab_dir)
-        build(lab_dir, count, allow_overlay)
+        build(lab_dir, count, allow_overlay, flavours)
     except BaseException:
         down(lab_dir)
         raise
@@ -516,7 +536,7 @@ def up(lab_dir, count, wait_seconds=0, holder=None, allow_overlay=True):
         release_claim_pid(lab_dir)
 
 
-def build(lab_dir, count, allow_overlay):
+def build(lab_dir, count, allow_overlay, flavours=("legacy",)):
     os.makedirs(lab_dir, exist_ok=True)
     write_file(os.path.join(lab_dir, MARKER), "lab directory of tests/lab/labctl.py\n")
     indexes = list(range(1, count + 1))
@@ -535,20 +555,21 @@ def build(lab_dir, count, allow_overlay):
     for index in indexes:
         prepare_host_dir(lab_dir, index, template)
     write_file(os.path.join(lab_dir, STATE_FILE), json.dumps({
-        "hosts": count, "overlay": use_overlay,
+        "hosts": count, "overlay": use_overlay, "flavours": list(flavours),
         "host_list": [{"name": host_name(i), "address": host_address(i),
-                       "netns": host_netns(i), "index": i} for i in indexes],
+                       "netns": host_netns(i), "index": i,
+                       "flavour": host_flavour(flavours, i)} for i in indexes],
     }, indent=2) + "\n")
     create_network(indexes)
     for index in indexes:
-        start_host(lab_dir, index, use_overlay)
+        start_host(lab_dir, index, use_overlay, host_flavour(flavours, index))
     for index in indexes:
         wait_for_sshd(lab_dir, index)
     write_client_files(lab_dir, indexes)
 
 
 # -- inside a host's namespaces ---------------------------------------------
-def host_init(lab_dir, index, use_overlay):
+def host_init(lab_dir, index, use_overlay, flavour="legacy"):
     """Runs in the host's fresh mount+UTS namespaces (in its netns); ends by starting sshd."""
     base = host_dir(lab_dir, index)
     name = host_name(index)
@@ -579,13 +600,27 @@ def host_init(lab_dir, index, use_overlay):
                "ip6-loopback\n" % (host_address(index), name))
     if os.path.exists(EMULATOR_SETUP):
         run([EMULATOR_SETUP, "--root", "/", "--runtime", "netns", "--host-mac",
-             host_mac(index).upper()], "openvz-emulator-setup")
+             host_mac(index).upper(), "--flavour", flavour], "openvz-emulator-setup")
     write_file("/etc/vz/vznet.conf", 'EXTERNAL_SCRIPT="/usr/sbin/vznetaddbr"\n')
-    run(["ip", "link", "add", "name", HOST_BRIDGE, "type", "bridge"], "Creating vmbr0")
-    run(["ip", "link", "set", "dev", HOST_BRIDGE, "up"], "Setting vmbr0 up")
+    bridges = (HOST_BRIDGE, VZ7_BRIDGE) if flavour == "vz7" else (HOST_BRIDGE,)
+    for bridge in bridges:
+        run(["ip", "link", "add", "name", bridge, "type", "bridge"], "Creating %s" % bridge)
+        run(["ip", "link", "set", "dev", bridge, "up"], "Setting %s up" % bridge)
+    if flavour == "vz7":
+        provision_vz7_template()
     ssh_dir = os.path.join(base, "ssh")
     run([SSHD, "-f", os.path.join(ssh_dir, "sshd_config"), "-E",
          os.path.join(ssh_dir, "sshd.log")], "Starting sshd")
+
+
+def provision_vz7_template():
+    """The busybox tree as an EZ OS template with its ploop cache (vzpkg create cache)."""
+    legacy = os.path.join("/vz/template/cache", TEMPLATE_NAME + ".tar.gz")
+    if not os.path.exists(legacy):
+        return
+    run(["/usr/sbin/vzpkg", "install", "template", TEMPLATE_NAME], "vzpkg install template")
+    shutil.copyfile(legacy, os.path.join(VZ7_TEMPLATE_DIR, "emulator-rootfs.tar.gz"))
+    run(["/usr/sbin/vzpkg", "create", "cache", TEMPLATE_NAME], "vzpkg create cache")
 
 
 def mount_sysfs(base):
@@ -609,6 +644,7 @@ def status(lab_dir):
         hosts.append({
             "name": host_name(index), "address": host_address(index),
             "netns": host_netns(index),
+            "flavour": host_flavour(state.get("flavours") or ["legacy"], index),
             "netns_exists": os.path.exists(os.path.join("/run/netns", host_netns(index))),
             "sshd_pid": pid if pid and pid_alive(pid) else None,
             "processes": len(cgroup_pids(index)),
@@ -643,6 +679,9 @@ def main(argv=None):
                            help="copy + bind mount instead of overlayfs (the fallback)")
     up_parser.add_argument("--holder-pid", type=int, metavar="PID",
                            help="the lab counts as in use only while PID lives")
+    up_parser.add_argument("--flavours", "--flavour", default="legacy", metavar="LIST",
+                           help="emulator flavour per host, round robin: legacy, vz7 "
+                                "or a list such as legacy,vz7")
     for command in ("down", "status"):
         commands.add_parser(command).add_argument("--dir", required=True)
     exec_parser = commands.add_parser("exec", help="run a command inside a host")
@@ -653,13 +692,15 @@ def main(argv=None):
     init_parser.add_argument("--dir", required=True)
     init_parser.add_argument("--index", type=int, required=True)
     init_parser.add_argument("--no-overlay", action="store_true")
+    init_parser.add_argument("--flavour", choices=FLAVOURS, default="legacy")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         parser.exit(1, "labctl.py must run as root\n")
     try:
         if args.command == "up":
             started = time.monotonic()
-            up(args.dir, args.hosts, args.wait, args.holder_pid, not args.no_overlay)
+            up(args.dir, args.hosts, args.wait, args.holder_pid, not args.no_overlay,
+               args.flavours.split(","))
             print("lab up: %d hosts in %.1f s, inventory %s"
                   % (args.hosts, time.monotonic() - started,
                      os.path.join(os.path.abspath(args.dir), "inventory.ini")))
@@ -680,7 +721,7 @@ def main(argv=None):
                 parser.error("exec needs a command after --")
             os.execvp("nsenter", exec_argv(args.dir, args.host, command))
         else:
-            host_init(os.path.abspath(args.dir), args.index, not args.no_overlay)
+            host_init(os.path.abspath(args.dir), args.index, not args.no_overlay, args.flavour)
     except LabError as error:
         print("labctl: %s" % error, file=sys.stderr)
         return 1

@@ -94,7 +94,7 @@ class Container(object):
 
     @property
     def dump_logical(self):
-        return "%s/Dump.%d" % (self.host.dumpdir_logical, self.ctid)
+        return "%s/Dump.%s" % (self.host.dumpdir_logical, self.ctid)
 
     @property
     def dump_path(self):

@@ -179,7 +179,7 @@ class CreateCommand(object):
         created.remove(work)
         created.append(private)
         self.out("config_saved", ct.conf_logical)
-        for path in glob.glob(self.host.path("/etc/vz/conf/%d.*.destroyed" % ct.ctid)):
+        for path in glob.glob(self.host.path("/etc/vz/conf/%s.*.destroyed" % ct.ctid)):
             os.unlink(path)
         self.out("private_created")
         del created[:]

@@ -1,7 +1,8 @@
 """Version string, exit codes and message texts of the emulated vzctl flavour.
 
-Only the legacy vzctl 4.x flavour exists; an OpenVZ 7 flavour would be a second
-Flavour instance with its own texts and codes (openvz-cli.md section 10).
+LEGACY4 is vzctl 4.x; VZ7 is vzctl 7 (openvz-cli.md section 10): the legacy tables
+with 7's codes and libvzctl's texts (read in OpenVZ/vzctl src/vzctl.c and OpenVZ/libvzctl
+lib/{env,fs,image,create,destroy,snapshot,veth}.c, lib/vzerror.h).
 """
 
 
@@ -22,7 +23,7 @@ class Flavour(object):
 
 LEGACY4_CODES = {
     "ok": 0, "ubc_error": 1, "system_error": 3, "bad_kernel": 5,
-    "exec_failed": 8, "locked": 9, "no_global_config": 10,
+    "exec_failed": 8, "exec_not_started": 3, "locked": 9, "no_global_config": 10,
     "script_not_found": 11, "no_ct_config": 14, "suspend_error": 16,
     "resume_error": 17, "syntax": 20, "value": 21, "ve_root_not_set": 22,
     "ve_private_not_set": 23, "ubc_missing": 28, "no_ostemplate": 29,
@@ -190,3 +191,47 @@ LEGACY4_MESSAGES = {
 }
 
 LEGACY4 = Flavour("legacy4", "vzctl version 4.11.1", LEGACY4_CODES, LEGACY4_MESSAGES)
+
+VZ7_CODES = dict(LEGACY4_CODES, **{
+    "name_error": 137, "meminfo": 135, "veth_error": 136, "unknown_mount_type": 53,
+    "script_error": 19, "register": 140, "unregister": 142, "create_image": 151,
+    "mount_image": 152, "umount_image": 153, "resize_image": 154,
+    "delete_private": 231,
+})
+VZ7_MESSAGES = dict(LEGACY4_MESSAGES, **{
+    "ctid_missing": "ctid is not given",
+    "bad_ctid": "Invalid ctid is specified: %s",
+    "quota_deprecated": "Warning: The '%s' action is deprecated",
+    "ct_exists": "Container %s already exists",
+    "private_exists": "Private area %s already exists",
+    "creating_private": "Creating Container private area (%s) with applications from config (%s)",
+    "creating_image": "Creating image: %s size=%dK",
+    "private_created": "Container private area %s created",
+    "create_failed": "Creation of Container private area failed",
+    "template_unknown": "Error: Unable to find ostemplate: %s",
+    "cache_missing": "Cached package set '%s' is not found, run create cache utility...",
+    "cache_layout": "The cached package set '%s' is not compatible with layout %d. Update the cache",
+    "starting": "Starting Container ...",
+    "stopping": "Stopping the Container ...",
+    "killing": "Stopping the Container ...",
+    "mount_image": "Mount image: %s ",
+    "umount_image": "Unmount image: %s (%d)",
+    "destroying": "Destroying Container private area: %s",
+    "restoring": "Restoring the Container ...",
+    "restore_ok": "Container was restored successfully",
+    "veth_configure": "Configure veth device: %s",
+    "veth_delete": "Deleting veth device: %s",
+    "name_conflict": "Conflict: name %s already used by container %s",
+    "stop_not_running": "Unable to stop: container is not running",
+    # vzctl 7 set (OpenVZ/vzctl src/vzctl.c)
+    "config_saved": "Saved parameters for Container %s",
+    "not_saved": "WARNING: Changes are not saved and will be dropped on the next start. Suspend or "
+                 "migrate operations may fail. Use --save to save the settings in the configuration file.",
+    "not_saved_running": "WARNING: Changes are not saved and will be dropped on the next start. Suspend "
+                         "or migrate operations may fail. Use --save to save the settings in the "
+                         "configuration file.",
+    "name_without_save": "Unable to use the --name option without --save",
+    "setmode_without_save": "It is not allowed to use restart mode without --save",
+    "diskspace_without_save": "It is not allowed to use the --diskspace option without --save",
+})
+VZ7 = Flavour("vz7", "vzctl v.7.0.254", VZ7_CODES, VZ7_MESSAGES)

@@ -1,4 +1,4 @@
-"""openvz-emulator-setup: lay out a fresh legacy OpenVZ host under a root prefix."""
+"""openvz-emulator-setup: lay out a fresh OpenVZ host (legacy 4.x or OpenVZ 7) under a root prefix."""
 
 import argparse
 import os
@@ -132,6 +132,46 @@ CPUUNITS="1000"
 """
 LIGHT_SAMPLE = BASIC_SAMPLE.replace("vzsplit for 60", "vzsplit for 100").replace(
     'PRIVVMPAGES="65536:69632"', 'PRIVVMPAGES="49152:53575"')
+# OpenVZ 7 (openvz-cli.md 10.1)
+VZ7_CONF = """## Global parameters
+VIRTUOZZO=yes
+LOCKDIR=/vz/lock
+DUMPDIR=/vz/dump
+VE0CPUUNITS=1000
+
+## Logging parameters
+LOGGING=yes
+LOGFILE=/var/log/vzctl.log
+LOG_LEVEL=0
+VERBOSE=0
+
+## Template parameters
+TEMPLATE=/vz/template
+
+## Defaults for containers
+VE_ROOT=/vz/root/$VEID
+VE_PRIVATE=/vz/private/$VEID
+CONFIGFILE="basic"
+DEF_OSTEMPLATE=".centos-7"
+VEFSTYPE="ext4"
+VEIMAGEFORMAT="ploop"
+
+## Enable IPv6
+IPV6="yes"
+
+VE_STOP_MODE=stop
+"""
+VZ7_BASIC_SAMPLE = """# Container sample configuration (OpenVZ 7)
+VERSION="2"
+ONBOOT="yes"
+PHYSPAGES="65536:65536"
+SWAPPAGES="65536"
+DISKSPACE="10485760:10485760"
+DISKINODES="655360:655360"
+IP_ADDRESS="0.0.0.0"
+PLATFORM="linux"
+CPUUNITS="1000"
+"""
 HOST_CONF = """# Host (CT0) parameters
 ONBOOT="yes"
 """
@@ -154,32 +194,37 @@ def _link(target, link):
     os.symlink(target, link)
 
 
-def setup(root, runtime="none", host_mac=None, kernel="openvz"):
+def setup(root, runtime="none", host_mac=None, kernel="openvz", flavour="legacy"):
     root = os.path.abspath(root)
     for directory in DIRECTORIES:
         path = os.path.join(root, directory)
         if not os.path.isdir(path):
             os.makedirs(path)
-    _write_if_missing(os.path.join(root, "etc/vz/vz.conf"), VZ_CONF)
     conf_dir = os.path.join(root, "etc/vz/conf")
+    if flavour == "vz7":
+        _write_if_missing(os.path.join(root, "etc/vz/vz.conf"), VZ7_CONF)
+        _write_if_missing(os.path.join(conf_dir, "ve-basic.conf-sample"), VZ7_BASIC_SAMPLE)
+    else:
+        _write_if_missing(os.path.join(root, "etc/vz/vz.conf"), VZ_CONF)
     for name, (ram, swap, disk, inodes) in VSWAP_SAMPLES.items():
         _write_if_missing(os.path.join(conf_dir, "ve-%s.conf-sample" % name),
                           VSWAP_SAMPLE % {"ram": ram, "swap": swap, "disk": disk, "inodes": inodes})
     _write_if_missing(os.path.join(conf_dir, "ve-basic.conf-sample"), BASIC_SAMPLE)
     _write_if_missing(os.path.join(conf_dir, "ve-light.conf-sample"), LIGHT_SAMPLE)
     _write_if_missing(os.path.join(conf_dir, "0.conf"), HOST_CONF)
-    settings = ["RUNTIME=%s" % runtime, "KERNEL=%s" % kernel]
+    settings = ["RUNTIME=%s" % runtime, "KERNEL=%s" % kernel, "FLAVOUR=%s" % flavour]
     if host_mac:
         settings.append("HOST_MAC=%s" % host_mac)
     write_file_atomic(os.path.join(root, "var/lib/openvz-emulator/emulator.conf"),
                       ("\n".join(settings) + "\n").encode("utf-8"))
     sbin = os.path.join(root, "usr/sbin")
-    for tool in ("vzctl", "vzlist"):
+    tools = ("vzctl", "vzlist") + (("prlctl", "prlsrvctl", "vzpkg") if flavour == "vz7" else ())
+    for tool in tools:
         _link(os.path.join(BIN_DIR, tool), os.path.join(sbin, tool))
     # vznetcfg/vznetaddbr act on real host devices: only with the netns runtime
     for tool in ("vznetcfg", "vznetaddbr"):
         source = os.path.join(BIN_DIR, tool)
-        if runtime == "netns" and os.path.exists(source):
+        if runtime == "netns" and flavour == "legacy" and os.path.exists(source):
             _link(source, os.path.join(sbin, tool))
 
 
@@ -191,8 +236,10 @@ def main(argv=None):
     parser.add_argument("--host-mac", help="host MAC used for veth MAC generation")
     parser.add_argument("--kernel", choices=("openvz", "upstream"), default="openvz",
                         help="upstream: a kernel without /proc/vz (openvz-cli.md 11.5)")
+    parser.add_argument("--flavour", choices=("legacy", "vz7"), default="legacy",
+                        help="legacy: vzctl 4.x; vz7: vzctl 7, vzlist 7, prlctl, prlsrvctl, vzpkg")
     args = parser.parse_args(argv)
-    setup(args.root, args.runtime, args.host_mac, args.kernel)
+    setup(args.root, args.runtime, args.host_mac, args.kernel, args.flavour)
     return 0
 
 

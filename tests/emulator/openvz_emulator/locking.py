@@ -40,7 +40,7 @@ class ContainerLock(object):
 
     def __init__(self, lockdir, ctid, status=""):
         self.lockdir = lockdir
-        self.path = os.path.join(lockdir, "%d.lck" % ctid)
+        self.path = os.path.join(lockdir, "%s.lck" % ctid)
         self.ctid = ctid
         self.status = status
         self.held = False
@@ -50,7 +50,7 @@ class ContainerLock(object):
         try:
             if not os.path.isdir(self.lockdir):
                 os.makedirs(self.lockdir)
-            handle, tmp_path = tempfile.mkstemp(prefix="%d.lck" % self.ctid, dir=self.lockdir)
+            handle, tmp_path = tempfile.mkstemp(prefix="%s.lck" % self.ctid, dir=self.lockdir)
         except OSError:
             raise LockFailed()
         try:

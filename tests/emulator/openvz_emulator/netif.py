@@ -2,8 +2,13 @@
 
 import os
 import re
+import zlib
 
 NETIF_KEYS = ("ifname", "bridge", "mac", "host_ifname", "host_mac", "mac_filter")
+# what libvzctl (OpenVZ 7) writes, in its order (lib/veth.c)
+VZ7_NETIF_KEYS = ("ifname", "mac", "host_mac", "host_ifname", "type", "network", "gw", "gw6",
+                  "mac_filter", "configure", "dhcp", "dhcp6", "ip")
+READ_KEYS = set(NETIF_KEYS + VZ7_NETIF_KEYS)
 MAX_IFNAME = 15
 SW_OUI = 0x001851
 _MAC_RE = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
@@ -22,26 +27,27 @@ def parse_netif(value):
             if "=" in item:
                 key, val = item.split("=", 1)
                 key = key.strip()
-                if key in NETIF_KEYS and val != "":
+                if key in READ_KEYS and val != "":
                     device[key] = val.strip()
         if device.get("ifname"):
             devices.append(device)
     return devices
 
 
-def format_netif(devices):
+def format_netif(devices, keys=NETIF_KEYS):
     entries = []
     for device in devices:
         entries.append(",".join("%s=%s" % (key, device[key])
-                                for key in NETIF_KEYS if device.get(key)))
+                                for key in keys if device.get(key)))
     return ";".join(entries)
 
 
 def generate_mac(dev_name, ctid, host_mac):
     """Deterministic 00:18:51:XX:XX:XX from (device, CTID, host MAC)."""
-    data = "%s:%d:%s " % (dev_name, ctid, host_mac or "")
+    data = "%s:%s:%s " % (dev_name, ctid, host_mac or "")
     mask = 0xFFFFFFFF
-    value = ctid & mask
+    # OpenVZ 7 IDs may be UUIDs: seed with their CRC
+    value = (ctid if isinstance(ctid, int) else zlib.crc32(str(ctid).encode("utf-8"))) & mask
     codes = [ord(ch) for ch in data]
     for index in range(len(codes) - 1):
         value = (value + codes[index]) & mask
@@ -61,17 +67,25 @@ def generate_mac(dev_name, ctid, host_mac):
 
 def default_host_ifname(ctid, ifname):
     match = re.search(r"\d+", ifname)
-    return "veth%d.%s" % (ctid, int(match.group(0)) if match else 0)
+    return "veth%s.%s" % (ctid, int(match.group(0)) if match else 0)
 
 
-def complete_device(device, ctid, host_mac):
-    """Fill host_ifname and MACs the way vzctl generates them."""
+def vz7_host_ifname(mac):
+    """libvzctl 7: veth + the CT MAC's last four octets, lower case (veth51abcdef)."""
+    return "veth" + "".join(mac.split(":")[2:]).lower()
+
+
+def complete_device(device, ctid, host_mac, style="legacy"):
+    """Fill host_ifname and MACs the way vzctl generates them (style vz7: libvzctl 7)."""
     device = dict(device)
     mac_given = bool(device.get("mac"))
-    if not device.get("host_ifname"):
-        device["host_ifname"] = default_host_ifname(ctid, device["ifname"])
     if not mac_given:
         device["mac"] = generate_mac(device["ifname"], ctid, host_mac)
+    if not device.get("host_ifname"):
+        if style == "vz7":
+            device["host_ifname"] = vz7_host_ifname(device["mac"])
+        else:
+            device["host_ifname"] = default_host_ifname(ctid, device["ifname"])
     if not device.get("host_mac"):
         if mac_given:
             device["host_mac"] = device["mac"]
@@ -98,12 +112,13 @@ def check_ifname(value, option_value):
         raise NetifError("Bad parameter for --netif_add: %s" % option_value)
 
 
-def parse_netif_add(option_value):
-    """--netif_add 'ifname[,mac,host_ifname,host_mac,bridge] ...' -> devices."""
+def parse_netif_add(option_value, max_fields=5):
+    """--netif_add 'ifname[,mac,host_ifname,host_mac,bridge] ...' -> devices
+    (vzctl 7: max_fields 4, no bridge)."""
     devices = []
     for token in option_value.split():
         fields = token.split(",")
-        if len(fields) > 5:
+        if len(fields) > max_fields:
             raise NetifError("Bad parameter for --netif_add: %s" % option_value)
         fields += [""] * (5 - len(fields))
         ifname, mac, host_ifname, host_mac, bridge = fields

@@ -13,6 +13,8 @@ STATE_DIR = "/var/lib/openvz-emulator"
 VZNETCFG = "/usr/sbin/vznetcfg"
 MAX_CTID = 2147483644
 _CONF_NAME_RE = re.compile(r"^(\d+)\.conf$")
+# OpenVZ 7 IDs: a number or a UUID (section 10)
+_ID_CONF_RE = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.conf$")
 
 
 class Host(object):
@@ -54,13 +56,18 @@ class Host(object):
         return os.environ.get("OPENVZ_EMULATOR_RUNTIME") or self.settings.get("RUNTIME") or "none"
 
     @property
+    def flavour_name(self):
+        """legacy (vzctl 4.x) or vz7 (vzctl 7, prlctl), from emulator.conf."""
+        return os.environ.get("OPENVZ_EMULATOR_FLAVOUR") or self.settings.get("FLAVOUR") or "legacy"
+
+    @property
     def host_mac(self):
         if self._host_mac is None:
             self._host_mac = self.settings.get("HOST_MAC") or host_first_mac()
         return self._host_mac
 
     def conf_logical(self, ctid):
-        return "%s/%d.conf" % (CONF_DIR, ctid)
+        return "%s/%s.conf" % (CONF_DIR, ctid)
 
     def conf_path(self, ctid):
         return self.path(self.conf_logical(ctid))
@@ -92,6 +99,26 @@ class Host(object):
             if match:
                 ctids.append(int(match.group(1)))
         return ctids
+
+    def configured_ids(self):
+        """OpenVZ 7: the string ID of every /etc/vz/conf/<number|uuid>.conf but 0.conf."""
+        try:
+            names = os.listdir(self.path(CONF_DIR))
+        except OSError:
+            return []
+        return [match.group(1) for match in map(_ID_CONF_RE.match, names)
+                if match and match.group(1) != "0"]
+
+    def id_of_name_link(self, name):
+        """OpenVZ 7: the string ID a /etc/vz/names link points to, else None."""
+        if "/" in name or name in (".", ".."):
+            return None
+        try:
+            target = os.readlink(os.path.join(self.path(NAMES_DIR), name))
+        except OSError:
+            return None
+        match = _ID_CONF_RE.match(os.path.basename(target))
+        return match.group(1) if match else None
 
     def name_links(self):
         """{name: ctid} for /etc/vz/names links that point to <ctid>.conf."""

@@ -335,7 +335,8 @@ def _run_passthrough(argv, stdin, cwd=None, env=None):
 
 
 def _netns_name(ctid):
-    return "vz%d" % int(ctid)
+    """vz<CTID>; OpenVZ 7 IDs are strings (numbers or UUIDs)."""
+    return "vz%s" % ctid
 
 
 def _netns_path(ctid):

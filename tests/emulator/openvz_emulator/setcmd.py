@@ -87,7 +87,7 @@ class SetCommand(object):
 
     def save_config(self, ct, req):
         ct.reload()
-        updates = config_updates(req, ct.config, ct.ctid, self.host.host_mac)
+        updates = config_updates(req, ct.config, ct.ctid, self.host.host_mac, self.netif_style)
         if req.applyconfig:
             sample_updates = self.applyconfig_values(req.applyconfig)
             for key, value in sample_updates.items():
@@ -102,8 +102,12 @@ class SetCommand(object):
         for key, value in updates.items():
             ct.config.set(key, value)
         ct.config.save(ct.conf_path)
-        self.out("config_saved", ct.conf_logical)
+        self.out("config_saved", self.saved_config_name(ct))
         return 0
+
+    def saved_config_name(self, ct):
+        """What the 'saved' line names: the config file (4.x), the CT (7)."""
+        return ct.conf_logical
 
     def applyconfig_values(self, sample):
         config = ConfigFile.load(self.host.path(self.host.sample_logical(sample)))
@@ -247,7 +251,8 @@ class SetCommand(object):
             self.configure_guest(ct, req.values.get("HOSTNAME"), req.nameservers, req.searchdomains)
         if req.netif_changes():
             old = dict((dev["ifname"], dev) for dev in self.netif_devices(ct))
-            remaining, added = merged_netif(ct.ct_value("NETIF"), req, ct.ctid, self.host.host_mac)
+            remaining, added = merged_netif(ct.ct_value("NETIF"), req, ct.ctid, self.host.host_mac,
+                                            self.netif_style)
             remaining_names = set(dev["ifname"] for dev in remaining)
             removed = [dev for name, dev in old.items() if name not in remaining_names]
             replaced = [old[dev["ifname"]] for dev in added if dev["ifname"] in old]

@@ -7,7 +7,7 @@ from collections import OrderedDict
 
 from . import units
 from .netif import (
-    NetifError, check_mac, complete_device, format_netif, parse_netif, parse_netif_add)
+    NETIF_KEYS, VZ7_NETIF_KEYS, NetifError, check_mac, complete_device, format_netif, parse_netif, parse_netif_add)
 
 CAPABILITIES = (
     "CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP "
@@ -381,15 +381,15 @@ def merged_features(old_value, req):
     return " ".join("%s:%s" % (name, states[name]) for name in FEATURES if name in states)
 
 
-def merged_netif(old_value, req, ctid, host_mac):
+def merged_netif(old_value, req, ctid, host_mac, style="legacy"):
     """(all devices after the change, devices added) - completed with MACs."""
-    devices = [complete_device(dev, ctid, host_mac) for dev in parse_netif(old_value)]
+    devices = [complete_device(dev, ctid, host_mac, style) for dev in parse_netif(old_value)]
     if req.netif_del_all:
         devices = []
     devices = [dev for dev in devices if dev["ifname"] not in req.netif_del]
     added = []
     for new in req.netif_add:
-        completed = complete_device(new, ctid, host_mac)
+        completed = complete_device(new, ctid, host_mac, style)
         for index, dev in enumerate(devices):
             if dev["ifname"] == new["ifname"]:
                 devices[index] = completed
@@ -406,7 +406,7 @@ def merged_netif(old_value, req, ctid, host_mac):
     return devices, added
 
 
-def config_updates(req, config, ctid, host_mac):
+def config_updates(req, config, ctid, host_mac, style="legacy"):
     """OrderedDict KEY -> value that --save writes, in vzctl's key order."""
     old = config.get if config is not None else (lambda key, default=None: default)
     updates = dict(req.values)
@@ -423,7 +423,8 @@ def config_updates(req, config, ctid, host_mac):
     if req.features:
         updates["FEATURES"] = merged_features(old("FEATURES"), req)
     if req.netif_changes():
-        updates["NETIF"] = format_netif(merged_netif(old("NETIF"), req, ctid, host_mac)[0])
+        updates["NETIF"] = format_netif(merged_netif(old("NETIF"), req, ctid, host_mac, style)[0],
+                                        VZ7_NETIF_KEYS if style == "vz7" else NETIF_KEYS)
     if req.name is not None:
         updates["NAME"] = req.name
     if req.diskspace:

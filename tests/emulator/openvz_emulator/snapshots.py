@@ -157,7 +157,7 @@ def _create(vzctl, ct, items, guid, opts):
     running = vzctl.state(ct)["running"]
     if running and not opts.get("skip-suspend"):
         with open(os.path.join(dump_dir, guid), "w") as handle:
-            handle.write("emulated memory dump of CT %d\n" % ct.ctid)
+            handle.write("emulated memory dump of CT %s\n" % ct.ctid)
     parent = ""
     for item in items:
         if item["current"]:

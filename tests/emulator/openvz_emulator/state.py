@@ -22,7 +22,7 @@ class RunStateStore(object):
         self.directory = os.path.join(state_dir, "ct")
 
     def _path(self, ctid):
-        return os.path.join(self.directory, "%d.json" % ctid)
+        return os.path.join(self.directory, "%s.json" % ctid)
 
     def load(self, ctid):
         state = json.loads(json.dumps(DEFAULT_STATE))
@@ -47,14 +47,19 @@ class RunStateStore(object):
         except OSError:
             pass
 
-    def load_all(self):
-        """{ctid: state} for every container with run state (running or mounted)."""
+    def load_all(self, numeric=True):
+        """{ctid: state} for every container with run state (running or mounted);
+        numeric: legacy integer IDs only, else every ID as a string (OpenVZ 7)."""
         states = {}
         try:
             names = os.listdir(self.directory)
         except OSError:
             return states
         for name in names:
-            if name.endswith(".json") and name[:-5].isdigit():
+            if not name.endswith(".json"):
+                continue
+            if numeric and name[:-5].isdigit():
                 states[int(name[:-5])] = self.load(int(name[:-5]))
+            elif not numeric:
+                states[name[:-5]] = self.load(name[:-5])
         return states

@@ -115,6 +115,8 @@ class Logger(object):
 class Vzctl(CreateCommand, SetCommand):
     """vzctl commands; create and set live in their mixins."""
 
+    netif_style = "legacy"  # how missing NETIF names and MACs are generated
+
     def __init__(self, host, log, flavour=LEGACY4):
         self.host = host
         self.log = log
@@ -263,7 +265,7 @@ class Vzctl(CreateCommand, SetCommand):
                 self.fail("action_script", "%s_script_failed" % kind, logical)
 
     def mount_ct(self, ct, state):
-        self.run_scripts(ct, ["vps.premount", "%d.premount" % ct.ctid], "mount")
+        self.run_scripts(ct, ["vps.premount", "%s.premount" % ct.ctid], "mount")
         if not os.path.isdir(ct.root_path):
             os.makedirs(ct.root_path)
         if ct.is_ploop():
@@ -275,14 +277,14 @@ class Vzctl(CreateCommand, SetCommand):
             raise Exit(self.fl.rc("mount_failed"))
         state["mounted"] = True
         self.store.save(ct.ctid, state)
-        self.run_scripts(ct, ["vps.mount", "%d.mount" % ct.ctid], "mount")
+        self.run_scripts(ct, ["vps.mount", "%s.mount" % ct.ctid], "mount")
         self.out("mounted")
 
     def report_ploop_mount(self, ct, state):
         """The ploop library's lines; the device number is the lowest one no other
         mounted CT holds (kept in the run state)."""
-        taken = set(other.get("ploop_dev") for ctid, other in self.store.load_all().items()
-                    if ctid != ct.ctid)
+        taken = set(other.get("ploop_dev") for ctid, other in
+                    self.store.load_all(numeric=isinstance(ct.ctid, int)).items() if ctid != ct.ctid)
         number = 0
         while number in taken:
             number += 1
@@ -294,7 +296,7 @@ class Vzctl(CreateCommand, SetCommand):
         self.out("ploop_mounting", device, ct.root_logical, "balloon_ino=12,")
 
     def umount_ct(self, ct, state):
-        self.run_scripts(ct, ["vps.umount", "%d.umount" % ct.ctid], "umount")
+        self.run_scripts(ct, ["vps.umount", "%s.umount" % ct.ctid], "umount")
         try:
             self.runtime.umount(ct.ctid, ct.root_path)
         except runtime_module.RuntimeEffectError as exc:
@@ -302,11 +304,11 @@ class Vzctl(CreateCommand, SetCommand):
             raise Exit(self.fl.rc("umount_failed"))
         state["mounted"] = False
         self.store.save(ct.ctid, state)
-        self.run_scripts(ct, ["vps.postumount", "%d.postumount" % ct.ctid], "umount")
+        self.run_scripts(ct, ["vps.postumount", "%s.postumount" % ct.ctid], "umount")
         self.out("unmounted")
 
     def netif_devices(self, ct):
-        return [complete_device(dev, ct.ctid, self.host.host_mac)
+        return [complete_device(dev, ct.ctid, self.host.host_mac, self.netif_style)
                 for dev in parse_netif(ct.ct_value("NETIF"))]
 
     def add_veths(self, ct, state, devices):
@@ -325,7 +327,15 @@ class Vzctl(CreateCommand, SetCommand):
             self.log.err(str(exc))
             self._remove_veths(ct, added)
             raise Exit(self.fl.rc("veth_error"))
+        self.report_veths(devices, added)
+        self.run_vznetcfg(ct, added)
+        state["veth"] = [name for name in state.get("veth", []) if name not in added] + added
+
+    def report_veths(self, devices, added):
         self.out("veth_configure", "".join(name + " " for name in added))
+
+    def run_vznetcfg(self, ct, added):
+        """vznetcfg init veth <dev> per device; a failure removes them (rc 130)."""
         vznetcfg = self.host.path(VZNETCFG)
         if os.path.exists(vznetcfg):
             env = dict(os.environ, VEID=str(ct.ctid))
@@ -335,7 +345,6 @@ class Vzctl(CreateCommand, SetCommand):
                     self.err("vznetcfg_failed")
                     self._remove_veths(ct, added)
                     raise Exit(self.fl.rc("veth_error"))
-        state["veth"] = [name for name in state.get("veth", []) if name not in added] + added
 
     def _remove_veths(self, ct, names):
         for name in names:
@@ -365,7 +374,8 @@ class Vzctl(CreateCommand, SetCommand):
                     state["ubc"][key] = list(units.parse_barrier_limit(value, units.UBC_KIND[key]))
                 except units.UnitError:
                     pass
-        ips = [item.partition("/")[0] for item in (ct.ct_value("IP_ADDRESS") or "").split()]
+        ips = [item.partition("/")[0] for item in (ct.ct_value("IP_ADDRESS") or "").split()
+               if item.partition("/")[0] not in ("0.0.0.0", "::", "::0")]
         if ips:
             self.out("ip_add", " ".join(ips))
             state["ips"] = ips
@@ -508,12 +518,11 @@ class Vzctl(CreateCommand, SetCommand):
             if ct.private_path and os.path.lexists(ct.private_path):
                 shutil.rmtree(ct.private_path)
             for suffix in CT_FILE_SUFFIXES:
-                path = self.host.path("/etc/vz/conf/%d%s" % (ct.ctid, suffix))
+                path = self.host.path("/etc/vz/conf/%s%s" % (ct.ctid, suffix))
                 if os.path.exists(path):
                     os.rename(path, path + ".destroyed")
-            for name, ctid in self.host.name_links().items():
-                if ctid == ct.ctid:
-                    os.unlink(os.path.join(self.host.path(NAMES_DIR), name))
+            for name in self.names_of(ct):
+                os.unlink(os.path.join(self.host.path(NAMES_DIR), name))
             if ct.root_path and os.path.isdir(ct.root_path) and not os.path.ismount(ct.root_path):
                 shutil.rmtree(ct.root_path)
             if os.path.exists(ct.dump_path):
@@ -785,13 +794,24 @@ class Vzctl(CreateCommand, SetCommand):
         return self._snapshot_command(ct, args, "snapshot-umount")
 
     # ----- names
+    def name_owner(self, name):
+        return self.host.ctid_of_name_link(name)
+
+    def names_of(self, ct):
+        """Every /etc/vz/names link pointing to ct."""
+        try:
+            names = os.listdir(self.host.path(NAMES_DIR))
+        except OSError:
+            return []
+        return [name for name in names if self.name_owner(name) == ct.ctid]
+
     def set_name(self, ct, name):
         """Create /etc/vz/names/<name>, drop the old name's link; rc or 0."""
         if not NAME_RE.match(name):
             self.err("invalid_name", name)
             return self.fl.rc("name_error")
         names_dir = self.host.path(NAMES_DIR)
-        owner = self.host.ctid_of_name_link(name)
+        owner = self.name_owner(name)
         if owner is not None and owner != ct.ctid and os.path.exists(self.host.conf_path(owner)):
             self.err("name_conflict", name, owner)
             return self.fl.rc("name_error")
@@ -804,7 +824,7 @@ class Vzctl(CreateCommand, SetCommand):
         tmp_link = link + ".tmp-%d" % os.getpid()
         os.symlink(ct.conf_logical, tmp_link)
         os.rename(tmp_link, link)
-        if old_name and old_name != name and self.host.ctid_of_name_link(old_name) == ct.ctid:
+        if old_name and old_name != name and self.name_owner(old_name) == ct.ctid:
             os.unlink(os.path.join(names_dir, old_name))
         self.out("name_assigned", name)
         return 0
@@ -836,5 +856,8 @@ def disk_usage(path):
 
 def main(argv=None):
     host = Host()
+    if host.flavour_name == "vz7":
+        from .vzctl7 import main as main7
+        return main7(argv)
     vzctl = Vzctl(host, Logger())
     sys.exit(vzctl.run(sys.argv[1:] if argv is None else argv))

@@ -594,4 +594,8 @@ def _sort_key(value):
 
 
 def main(argv=None):
-    sys.exit(run(sys.argv[1:] if argv is None else argv, Host()))
+    host = Host()
+    if host.flavour_name == "vz7":
+        from .vzlist7 import run as run7
+        sys.exit(run7(sys.argv[1:] if argv is None else argv, host))
+    sys.exit(run(sys.argv[1:] if argv is None else argv, host))

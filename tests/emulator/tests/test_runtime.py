@@ -8,6 +8,7 @@ sandbox's PID 1, so nothing reaches the machine's root namespaces.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -434,6 +435,37 @@ def scenario_missing_bridge(host):
     assert vzctl("stop", "101")[0] == 0
 
 
+def scenario_vz7_prlctl(host):
+    """OpenVZ 7 flavour: a prlctl NIC on the Bridged network is in its bridge for real."""
+    tool = emulated_netns_host(host, "--flavour", "vz7")
+    name = "busybox-1.35-x86_64"
+    assert tool("vzpkg", "install", "template", name)[0] == 0
+    shutil.copyfile(os.path.join(host.workdir, name + ".tar.gz"),
+                    os.path.join(host.root, "vz/template/busybox/1.35/x86_64/config/os/default",
+                                 "emulator-rootfs.tar.gz"))
+    assert tool("vzpkg", "create", "cache", name)[0] == 0
+    sh(["ip", "link", "add", "name", "br0", "type", "bridge"])
+    rc, out = tool("prlctl", "create", "ct1", "--vmtype", "ct", "--ostemplate", name)
+    assert rc == 0, out
+    rc, out = tool("prlctl", "set", "ct1", "--device-add", "net", "--network", "Bridged")
+    assert rc == 0, out
+    host_ifname = re.search(r"dev='(veth[0-9a-f]+)'", out).group(1)
+    rc, out = tool("prlctl", "start", "ct1")
+    assert rc == 0, out
+    rc, out = tool("prlctl", "exec", "ct1", "ip", "link")
+    assert rc == 0 and "eth0" in out, out
+    assert bridge_members("br0") == [host_ifname]
+    listing = json.loads(tool("vzlist", "-a", "-j")[1])
+    assert isinstance(listing[0]["ctid"], str)
+    ct_uuid = json.loads(tool("prlctl", "list", "-a", "-j")[1])[0]["uuid"]
+    assert listing[0]["ctid"] == ct_uuid
+    assert tool("prlctl", "stop", "ct1")[0] == 0
+    rc, out = tool("prlctl", "delete", "ct1")
+    assert rc == 0, out
+    assert netns_list() == [] and link_json(host_ifname) is None
+    assert not os.listdir(os.path.join(host.root, "vz/private"))
+
+
 def scenario_main(name, workdir):
     """Entry point inside the sandbox."""
     prepare_sandbox()
@@ -470,7 +502,8 @@ def workdir(template_dir, tmp_path):
 @needs_root
 @pytest.mark.parametrize("scenario", ["lifecycle", "veth", "vznet_bridge", "vznetcfg_plain",
                                       "ping", "half_started", "root_without_init",
-                                      "vznetaddbr_without_brctl", "vzctl", "missing_bridge"])
+                                      "vznetaddbr_without_brctl", "vzctl", "missing_bridge",
+                                      "vz7_prlctl"])
 def test_netns_runtime(scenario, workdir):
     run_in_sandbox(scenario, workdir)
 

@@ -34,7 +34,8 @@ import vmimage  # noqa: E402  pylint: disable=wrong-import-position
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 EMULATOR_SRC = os.path.join(REPO_ROOT, "tests", "emulator")
 EMULATOR_DEST = "/opt/openvz-emulator"
-EMULATOR_COMMANDS = ("vzctl", "vzlist", "vznetcfg", "vznetaddbr")
+EMULATOR_COMMANDS = ("vzctl", "vzlist", "vznetcfg", "vznetaddbr", "prlctl", "prlsrvctl", "vzpkg")
+FLAVOURS = ("legacy", "vz7")
 EMULATOR_SKIP = ("__pycache__", ".pytest_cache")
 
 STATE_FILE = "state.json"
@@ -195,7 +196,7 @@ class LabVM:
 
     # -- lifecycle --------------------------------------------------------------------
     def up(self, netdev_opts=(), memory="1024", cpus="2", provision=True,  # pylint: disable=too-many-arguments
-           wait_seconds=SSH_WAIT_SECONDS, progress=sys.stderr, name=None, nics=()):
+           wait_seconds=SSH_WAIT_SECONDS, progress=sys.stderr, name=None, nics=(), flavour="legacy"):
         """Build (if needed) and boot the VM, wait for SSH, provision the emulator.
 
         ``name`` renames the host (hostname, inventory name); each of ``nics`` is a qemu
@@ -225,7 +226,7 @@ class LabVM:
             if self.name != vmimage.VM_HOSTNAME:
                 self._rename_host()
             if provision:
-                self.provision_emulator()
+                self.provision_emulator(flavour)
         except BaseException:
             self.down()
             raise
@@ -340,8 +341,11 @@ class LabVM:
                        % (self.host, self.port, wait_seconds, last_error or "-",
                           _tail(self.serial_log)))
 
-    def provision_emulator(self):
-        """Copy tests/emulator into the VM and wire its commands; skipped parts absent."""
+    def provision_emulator(self, flavour="legacy"):
+        """Copy tests/emulator into the VM and wire its commands; skipped parts absent.
+        flavour vz7: an OpenVZ 7 host (prlctl & co.) with the Bridged network's bridge br0."""
+        if flavour not in FLAVOURS:
+            raise LabError("unknown emulator flavour %r (known: %s)" % (flavour, ", ".join(FLAVOURS)))
         if not os.path.isdir(EMULATOR_SRC):
             return
         archive = io.BytesIO()
@@ -359,7 +363,9 @@ class LabVM:
         links = [name for name in EMULATOR_COMMANDS if os.path.isfile(os.path.join(bin_dir, name))]
         script = 'set -e; dest=$1; shift; for cmd in "$@"; do ln -sfn "$dest/bin/$cmd" "/usr/sbin/$cmd"; done'
         if os.path.isfile(os.path.join(bin_dir, "openvz-emulator-setup")):
-            script += '; "$dest/bin/openvz-emulator-setup" --root / --runtime netns'
+            script += '; "$dest/bin/openvz-emulator-setup" --root / --runtime netns --flavour ' + flavour
+            if flavour == "vz7":
+                script += "; ip link show br0 >/dev/null 2>&1 || ip link add name br0 type bridge; ip link set dev br0 up"
         result = self.ssh(["sh", "-c", script, "sh", EMULATOR_DEST] + links, timeout=120)
         if result.returncode != 0:
             raise LabError("setting up the emulator in the VM failed (rc=%d): %s%s"
@@ -409,6 +415,8 @@ def main(argv=None):
             action.add_argument("--no-provision", action="store_true",
                                 help="do not copy tests/emulator into the VM")
             action.add_argument("--name", help="host and inventory name (default: %s)" % vmimage.VM_HOSTNAME)
+            action.add_argument("--flavour", choices=FLAVOURS, default="legacy",
+                                help="emulator flavour to provision (default: legacy)")
             action.add_argument("--nic", action="append", default=[],
                                 help="extra NIC (eth1, ...): a -netdev spec without id, "
                                      "e.g. socket,udp=127.0.0.1:PORT,localaddr=127.0.0.1:PORT")
@@ -427,7 +435,7 @@ def main(argv=None):
         if args.action == "up":
             lab.up(args.netdev_opt, memory=args.memory, cpus=args.cpus,
                    provision=not args.no_provision, wait_seconds=args.wait,
-                   name=args.name, nics=args.nic)
+                   name=args.name, nics=args.nic, flavour=args.flavour)
             print(lab.inventory)
         elif args.action == "down":
             lab.down()

@@ -1,0 +1,111 @@
+"""Acceptance test of an OpenVZ 7 lab: a mixed lab (ovz1 legacy, ovz2 vz7) over real SSH.
+
+The lab names are machine-wide and the session `lab` fixture holds them until the
+session ends, so this module brings up its own lab only when this process does not
+already hold one (run it on its own: `pytest tests/integration/test_lab_vz7.py`).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LABCTL = os.path.join(REPO_ROOT, "tests", "lab", "labctl.py")
+OWNER_FILE = "/run/ovzlab/owner.json"
+TEMPLATE = "busybox-1.35-x86_64"
+
+
+def _labctl(*args):
+    return subprocess.run([sys.executable, LABCTL] + list(args), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+
+
+def _held_by_this_process():
+    try:
+        with open(OWNER_FILE) as handle:
+            owner = json.load(handle)
+    except (OSError, ValueError):
+        return False
+    return owner.get("holder") == os.getpid() or owner.get("pid") == os.getpid()
+
+
+@pytest.fixture(scope="module")
+def mixed_lab(tmp_path_factory):
+    if os.geteuid() != 0:
+        pytest.skip("the OpenVZ host lab needs root (network and mount namespaces)")
+    if _held_by_this_process():
+        pytest.skip("this session already holds the lab names; run test_lab_vz7.py on its own")
+    lab_dir = os.path.join(REPO_ROOT, "build", "lab-vz7", "session-%d" % os.getpid())
+    result = _labctl("up", "--hosts", "2", "--dir", lab_dir, "--flavours", "legacy,vz7",
+                     "--holder-pid", str(os.getpid()), "--wait", "900")
+    if result.returncode != 0:
+        _labctl("down", "--dir", lab_dir)
+        pytest.fail("labctl up failed:\n" + result.stdout)
+    try:
+        yield lab_dir
+    finally:
+        down = _labctl("down", "--dir", lab_dir)
+        assert down.returncode == 0, down.stdout
+
+
+def ssh(lab_dir, host, *argv):
+    proc = subprocess.run(["ssh", "-F", os.path.join(lab_dir, "ssh_config"), host] + list(argv),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                          timeout=120, check=False)
+    return proc
+
+
+def ssh_ok(lab_dir, host, *argv):
+    proc = ssh(lab_dir, host, *argv)
+    assert proc.returncode == 0, "%s on %s: rc %d\n%s%s" % (argv, host, proc.returncode, proc.stdout, proc.stderr)
+    return proc.stdout
+
+
+def host_links(lab_dir, host):
+    argv = [sys.executable, LABCTL, "exec", "--dir", lab_dir, host, "--", "ip", "-j", "link"]
+    return json.loads(subprocess.check_output(argv, universal_newlines=True))
+
+
+def test_flavours_per_host(mixed_lab):
+    status = json.loads(_labctl("status", "--dir", mixed_lab).stdout)
+    assert [host["flavour"] for host in status["hosts"]] == ["legacy", "vz7"]
+    assert ssh_ok(mixed_lab, "ovz1", "vzctl", "--version") == "vzctl version 4.11.1\n"
+    assert ssh_ok(mixed_lab, "ovz2", "vzctl", "--version") == "vzctl v.7.0.254\n"
+    listing = ssh_ok(mixed_lab, "ovz2", "vzpkg", "list", "-O", "--cached")
+    assert listing.startswith(TEMPLATE.ljust(34) + " ")
+    with open(os.path.join(mixed_lab, "inventory.ini")) as handle:
+        assert "lab_flavour=vz7" in handle.read()
+
+
+def test_vz7_container_on_the_bridged_network(mixed_lab):
+    out = ssh_ok(mixed_lab, "ovz2", "prlctl", "create", "ct1", "--vmtype", "ct", "--ostemplate", TEMPLATE)
+    assert out.splitlines()[-1] == "The Container has been successfully created."
+    try:
+        out = ssh_ok(mixed_lab, "ovz2", "prlctl", "set", "ct1", "--device-add", "net", "--network", "Bridged")
+        host_ifname = out.split("dev='")[1].split("'")[0]
+        ssh_ok(mixed_lab, "ovz2", "prlctl", "start", "ct1")
+        assert "eth0" in ssh_ok(mixed_lab, "ovz2", "prlctl", "exec", "ct1", "ip", "link")
+        links = dict((link["ifname"], link) for link in host_links(mixed_lab, "ovz2"))
+        assert links[host_ifname].get("master") == "br0"
+        vzlist = json.loads(ssh_ok(mixed_lab, "ovz2", "vzlist", "-a", "-j"))
+        prl = json.loads(ssh_ok(mixed_lab, "ovz2", "prlctl", "list", "-a", "-j"))
+        assert isinstance(vzlist[0]["ctid"], str) and vzlist[0]["ctid"] == prl[0]["uuid"]
+        assert prl[0]["name"] == "ct1" and prl[0]["status"] == "running"
+        ssh_ok(mixed_lab, "ovz2", "prlctl", "stop", "ct1")
+    finally:
+        ssh(mixed_lab, "ovz2", "prlctl", "stop", "ct1", "--kill")
+        ssh_ok(mixed_lab, "ovz2", "prlctl", "delete", "ct1")
+    assert ssh_ok(mixed_lab, "ovz2", "prlctl", "list", "-a", "-j") == "[\n\n]\n"
+    assert host_ifname not in [link["ifname"] for link in host_links(mixed_lab, "ovz2")]
+
+
+def test_legacy_host_beside_it(mixed_lab):
+    ssh_ok(mixed_lab, "ovz1", "vzctl", "create", "150", "--ostemplate", TEMPLATE, "--layout", "simfs")
+    try:
+        assert ssh_ok(mixed_lab, "ovz1", "vzlist", "-a", "-H", "-o", "ctid").split() == ["150"]
+        assert ssh(mixed_lab, "ovz1", "prlctl", "list").returncode != 0  # no prlctl on a legacy host
+    finally:
+        ssh_ok(mixed_lab, "ovz1", "vzctl", "destroy", "150")
