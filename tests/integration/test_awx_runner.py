@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 import yaml
@@ -54,7 +55,7 @@ def ee_collections(tmp_path_factory):
     return str(base / "collections")
 
 
-def private_data_dir(lab, base, node, collections, extravars):
+def private_data_dir(lab, base, control_dir, collections, extravars):
     """What AWX writes for a job: project/ (the SCM project), inventory/, env/."""
     shutil.copytree(os.path.join(EXAMPLE, "project"), os.path.join(base, "project"))
     os.makedirs(os.path.join(base, "inventory"))
@@ -79,7 +80,7 @@ def private_data_dir(lab, base, node, collections, extravars):
         "ANSIBLE_COLLECTIONS_PATH": collections,
         "ANSIBLE_PIPELINING": "1",
         "ANSIBLE_FORKS": "10",
-        "ANSIBLE_SSH_CONTROL_PATH_DIR": os.path.join(node, "cp"),
+        "ANSIBLE_SSH_CONTROL_PATH_DIR": control_dir,
     }
     for name, data in (("envvars", env), ("extravars", extravars)):
         with open(os.path.join(base, "env", name), "w") as handle:
@@ -91,12 +92,17 @@ def awx_job(lab, tmp_path, collections, ident, playbook, extravars):
     job = tmp_path / ident
     controller, node, processed = str(job / "controller"), str(job / "node"), str(job / "processed")
     os.makedirs(processed)
-    private_data_dir(lab, controller, node, collections, extravars)
+    # SSH control sockets need a short path (108 bytes at most), shorter than pytest's tmp_path.
+    control_dir = tempfile.mkdtemp(prefix="ovz-awx-cp-")
+    private_data_dir(lab, controller, control_dir, collections, extravars)
     runner = os.path.join(BIN, "ansible-runner")
     pipeline = ("set -o pipefail; {r} transmit {c} -p {p} --ident {i} | {r} worker --private-data-dir {n} "
-                "| {r} process {d}").format(r=runner, c=controller, p=playbook, i=ident, n=node, d=processed)
-    proc = subprocess.run(["bash", "-c", pipeline], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, timeout=JOB_TIMEOUT, check=False)
+                "| {r} process {d} --ident {i}").format(r=runner, c=controller, p=playbook, i=ident, n=node, d=processed)
+    try:
+        proc = subprocess.run(["bash", "-c", pipeline], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, timeout=JOB_TIMEOUT, check=False)
+    finally:
+        shutil.rmtree(control_dir, ignore_errors=True)
     artifacts = os.path.join(processed, "artifacts", ident)
     events = []
     for path in glob.glob(os.path.join(artifacts, "job_events", "*.json")):
@@ -151,7 +157,7 @@ def test_containers_job_through_transmit_worker_process(lab, ee_collections, tmp
     hosts = {host.name for host in lab.hosts}
     try:
         for ident, expect_changed in (("containers-1", hosts), ("containers-2", set())):
-            _, events, stats = awx_job(lab, tmp_path, ee_collections, ident, "containers.yml", extravars)
+            events, stats = awx_job(lab, tmp_path, ee_collections, ident, "containers.yml", extravars)[1:]
             assert ok_hosts(events, "Converge the containers of the host") == hosts
             assert set(stats.get("changed", {})) == expect_changed
         for host in lab.hosts:

@@ -82,3 +82,16 @@ def test_installed_tarball_documents_its_content(tarball, tmp_path):
     roles = run([os.path.join(VENV_BIN, "ansible-doc"), "-t", "role", "-l", "openvz.cloud"], env=env)
     for role in ("agent", "host", "template_sync"):
         assert "openvz.cloud.%s" % role in roles
+
+
+def test_readme_content_table_names_everything():
+    with open(os.path.join(REPO_ROOT, "README.md")) as handle:
+        readme = handle.read()
+    table = readme[readme.index("## Content"):readme.index("## Development")]
+    names = [os.path.splitext(name)[0] for kind in ("modules", "filter")
+             for name in os.listdir(os.path.join(REPO_ROOT, "plugins", kind)) if name.endswith(".py")]
+    names += [name for name in os.listdir(os.path.join(REPO_ROOT, "roles")) if not name.startswith(".")]
+    names += [os.path.splitext(name)[0] for name in os.listdir(os.path.join(REPO_ROOT, "playbooks"))
+              if name.endswith(".yml")]
+    missing = [name for name in names if "| `openvz.cloud.%s` |" % name not in table]
+    assert not missing, missing

@@ -68,7 +68,10 @@ def test_readme_steps_give_a_context_with_the_collection(tmp_path):
     assert manifest["collection_info"]["version"] == version
     assert "meta/execution-environment.yml" in names and "meta/runtime.yml" in names
 
-    containerfile = (context / "Containerfile").read_text()
+    # Containerfile for podman, Dockerfile when ansible-builder falls back to docker.
+    written = [name for name in ("Containerfile", "Dockerfile") if (context / name).is_file()]
+    assert len(written) == 1, written
+    containerfile = (context / written[0]).read_text()
     assert "ansible-core==2.19.14" in containerfile
     assert "COPY _build/openvz-collection /build/openvz-collection" in containerfile
     # The image renames the one tarball to the name the galaxy requirement installs.
