@@ -12,11 +12,11 @@ LAB_FLAVOURS ?= $(LAB_FLAVOUR)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_HOST_KEY_CHECKING := False
 
-.PHONY: help deps venv sanity-venv collection-link unit compat sanity lint integration test \
+.PHONY: help deps venv sanity-venv collection-link unit compat sanity lint docs integration test \
         lab lab-down demo demo-down bench clean
 
 help:
-	@echo "make test   - everything CI runs: py3.6 compat, unit + emulator tests, sanity, lint, integration"
+	@echo "make test   - everything CI runs: py3.6 compat, unit + packaging + emulator tests, sanity, lint, docs, integration"
 	@echo "make demo   - a lab VM hypervisor + NFS secondary storage, site.yml end to end, containers, a summary"
 	@echo "make demo-down - remove the demo lab"
 	@echo "make lab / make lab-down - lab hypervisor hosts (LAB_HOSTS=$(LAB_HOSTS), LAB_DIR=$(LAB_DIR), LAB_FLAVOURS=$(LAB_FLAVOURS))"
@@ -59,8 +59,17 @@ unit: deps venv collection-link
 sanity: deps sanity-venv
 	./scripts/sanity.sh
 
+# ansible-lint over the whole collection (.ansible-lint leaves out only what is built), and
+# the changelog fragments and changelog.yaml.
 lint: venv collection-link
-	$(BIN)/ansible-lint --profile production --offline playbooks roles extensions/molecule tests/lab/demo
+	$(BIN)/ansible-lint
+	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
+
+# The docs as the docsite renders them: docs/docsite (extra docs, links) and every plugin's
+# and role's documentation (antsibull-docs runs ansible-doc from the venv).
+docs: venv collection-link
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 # The molecule scenarios and the mixed legacy + OpenVZ 7 lab run in a second session: the
 # first one's shared lab is gone by then, and the lab names are machine-wide.
@@ -68,7 +77,7 @@ integration: deps venv collection-link
 	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q tests/integration --ignore=tests/integration/test_molecule.py --ignore=tests/integration/test_lab_vz7.py
 	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q tests/integration/test_molecule.py tests/integration/test_lab_vz7.py
 
-test: compat unit sanity lint integration
+test: compat unit sanity lint docs integration
 
 lab: deps venv collection-link
 	$(BIN)/python tests/lab/labctl.py up --hosts $(LAB_HOSTS) --dir $(LAB_DIR) --flavours $(LAB_FLAVOURS)

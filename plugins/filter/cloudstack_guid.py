@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: cloudstack_guid
 short_description: The host guid CloudStack derives from a host's address
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Returns the guid a CloudStack management server gives a host it adds by this address
     (Java C(UUID.nameUUIDFromBytes) of the text, that is an MD5 based version 3 UUID with no namespace).

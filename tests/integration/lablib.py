@@ -1,7 +1,8 @@
 """Python side of the OpenVZ host lab (tests/lab/labctl.py) for integration tests.
 
 Lab.up() brings up N emulated hypervisor hosts reachable over SSH; run_playbook() and
-run_adhoc() drive them with the venv's Ansible (json stdout callback) and exec() runs
+run_adhoc() drive them with the venv's Ansible (ansible.posix.json stdout callback, from the
+ansible package in requirements/test.txt) and exec() runs
 observation commands inside a host's namespaces.
 """
 
@@ -18,7 +19,6 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "tests"))
 from collection_path import ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
 
 LABCTL = os.path.join(REPO_ROOT, "tests", "lab", "labctl.py")
-CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
 LABS_DIR = os.path.join(REPO_ROOT, "build", "lab-pytest")
 # Lab names (bridge, netns) are machine-wide: `up` waits this long for another lab to go.
 WAIT_FOR_OTHER_LAB = 1800
@@ -36,7 +36,7 @@ class LabHost(object):
 
 
 class AnsibleResult(object):
-    """Outcome of one ansible-playbook / ansible run with the json callback."""
+    """Outcome of one ansible-playbook / ansible run with the ansible.posix.json callback."""
 
     def __init__(self, argv, proc):
         self.argv = argv
@@ -134,8 +134,7 @@ class Lab(object):
         env = dict(os.environ)
         env.update({
             "ANSIBLE_COLLECTIONS_PATH": ensure_collection_link(),
-            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
-            "ANSIBLE_STDOUT_CALLBACK": "json",
+            "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
             "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
             "ANSIBLE_HOST_KEY_CHECKING": "False",
             "ANSIBLE_PIPELINING": "1",

@@ -135,7 +135,7 @@ def test_site_job_discover_and_network(restored_lab, tmp_path):
     lab = restored_lab
     base = str(tmp_path / "job")
     extravars = lab_vars(tmp_path / "unused")
-    del extravars["host_report_dir"]  # the default: discovery/ beside the playbooks (project/)
+    del extravars["host_report_dir"]  # the default: openvz-discovery/ in the job's artifacts
     extravars.update({"openvz_site_templates": False, "openvz_site_agent": False})
     runner, events = run_job(lab, base, "site", "site.yml", extravars)
     stats = assert_successful_job(base, "site", runner, events)
@@ -143,8 +143,11 @@ def test_site_job_discover_and_network(restored_lab, tmp_path):
     assert ok_hosts(events, "Write the discovery report") == hosts
     assert ok_hosts(events, "Allow the management user the commands it needs") == hosts
     assert set(stats["changed"]) == hosts
-    reports = sorted(os.listdir(os.path.join(base, "project", "discovery")))
+    reports = sorted(os.listdir(os.path.join(base, "artifacts", "site", "openvz-discovery")))
     assert reports == sorted(name + ".json" for name in hosts)
+    assert not os.path.exists(os.path.join(base, "project", "discovery"))
+    published = stats["artifact_data"]["openvz_discovery_reports"]
+    assert {name: report["inventory_hostname"] for name, report in published.items()} == {n: n for n in hosts}
     skipped_stages = {event["event_data"]["task"] for event in events if event["event"] == "runner_on_skipped"}
     assert {"Install and connect the CloudStack agent", "Read the local storage pool the agent reports"} \
         <= skipped_stages

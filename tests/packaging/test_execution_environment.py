@@ -1,6 +1,14 @@
-"""The execution environment definition is accepted by ansible-builder and carries the collection."""
+"""The execution environment, built by following the README's steps literally.
 
+The README's EE block (between the ``ee-steps`` markers) is run line by line in a copy of
+the checkout, with ``ansible-builder build`` replaced by ``ansible-builder create``: these
+machines have no container runtime (podman or docker) to build the image itself, so the
+test stops at the build context and inspects it.
+"""
+
+import glob
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -9,42 +17,66 @@ import yaml
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VENV_BIN = os.path.dirname(sys.executable)
+STEPS = re.compile(r"<!-- ee-steps -->\s*```sh\n(.*?)```\s*<!-- /ee-steps -->", re.S)
 
 
-def run(argv, cwd):
-    result = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            universal_newlines=True, check=False)
-    assert result.returncode == 0, result.stdout
+def readme_ee_steps():
+    with open(os.path.join(REPO_ROOT, "README.md")) as handle:
+        found = STEPS.findall(handle.read())
+    assert len(found) == 1, "README.md must hold one ee-steps block"
+    return [line for line in found[0].splitlines() if line.strip() and not line.startswith("#")]
+
+
+def run(command, cwd):
+    env = dict(os.environ, PATH=VENV_BIN + os.pathsep + os.environ.get("PATH", os.defpath))
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
+    assert result.returncode == 0, "%s:\n%s" % (command, result.stdout)
     return result.stdout
 
 
-def test_builder_creates_context_with_collection(tmp_path):
+def test_docs_give_the_same_steps():
+    steps = readme_ee_steps()
+    assert steps[-1] == "ansible-builder build"
+    with open(os.path.join(REPO_ROOT, "docs", "docsite", "rst", "awx.rst")) as handle:
+        awx = handle.read()
+    for step in steps:
+        assert step in awx
+
+
+def test_readme_steps_give_a_context_with_the_collection(tmp_path):
     workdir = tmp_path / "repo"
-    # Work on a copy so the build output never lands in the checkout.
-    run(["rsync", "-a", "--exclude", ".venv*", "--exclude", "build", "--exclude", ".git",
-         REPO_ROOT + "/", str(workdir) + "/"], cwd=REPO_ROOT)
-    run([os.path.join(VENV_BIN, "ansible-galaxy"), "collection", "build", "--output-path", "ee-build", "."],
-        cwd=str(workdir))
-    built = [name for name in os.listdir(str(workdir / "ee-build")) if name.endswith(".tar.gz")]
-    assert len(built) == 1
-    os.rename(str(workdir / "ee-build" / built[0]), str(workdir / "ee-build" / "openvz-cloud.tar.gz"))
+    # A copy of what git tracks (and new files), as a fresh clone has it: ee-build/ and the
+    # context never land in the checkout.
+    run("git ls-files -z --cached --others --exclude-standard | rsync -a --from0 --files-from=- ./ %s/"
+        % workdir, cwd=REPO_ROOT)
+    output = ""
+    for step in readme_ee_steps():
+        output += run(step.replace("ansible-builder build", "ansible-builder create", 1), cwd=str(workdir))
+    assert "No matches" not in output and "Complete!" in output, output
 
-    context = tmp_path / "context"
-    out = run([os.path.join(VENV_BIN, "ansible-builder"), "create", "--file", "execution-environment.yml",
-               "--context", str(context), "--output-filename", "Containerfile"], cwd=str(workdir))
-    assert "Complete!" in out
-
-    containerfile = (context / "Containerfile").read_text()
-    assert "ansible-core==2.19.14" in containerfile
-    assert "ansible-galaxy collection install" in containerfile
-    requirements = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
-    assert requirements["collections"][0]["type"] == "file"
-
-    shipped = context / "_build" / "openvz-collection" / "openvz-cloud.tar.gz"
-    with tarfile.open(str(shipped)) as archive:
+    with open(os.path.join(REPO_ROOT, "galaxy.yml")) as handle:
+        version = yaml.safe_load(handle)["version"]
+    context = workdir / "context"
+    shipped = glob.glob(str(context / "_build" / "openvz-collection" / "*.tar.gz"))
+    assert [os.path.basename(path) for path in shipped] == ["openvz-cloud-%s.tar.gz" % version]
+    with tarfile.open(shipped[0]) as archive:
         names = archive.getnames()
         manifest = yaml.safe_load(archive.extractfile("MANIFEST.json"))
     assert manifest["collection_info"]["namespace"] == "openvz"
     assert manifest["collection_info"]["name"] == "cloud"
-    assert "meta/execution-environment.yml" in names
-    assert "meta/runtime.yml" in names
+    assert manifest["collection_info"]["version"] == version
+    assert "meta/execution-environment.yml" in names and "meta/runtime.yml" in names
+
+    # Containerfile for podman, Dockerfile when ansible-builder falls back to docker.
+    written = [name for name in ("Containerfile", "Dockerfile") if (context / name).is_file()]
+    assert len(written) == 1, written
+    containerfile = (context / written[0]).read_text()
+    assert "ansible-core==2.19.14" in containerfile
+    assert "COPY _build/openvz-collection /build/openvz-collection" in containerfile
+    # The image renames the one tarball to the name the galaxy requirement installs.
+    assert "RUN mv /build/openvz-collection/openvz-cloud-*.tar.gz /build/openvz-collection/openvz-cloud.tar.gz" \
+        in containerfile
+    assert containerfile.index("RUN mv /build/openvz-collection") < containerfile.index("ansible-galaxy collection install")
+    requirements = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
+    assert requirements["collections"] == [{"name": "/build/openvz-collection/openvz-cloud.tar.gz", "type": "file"}]
