@@ -85,7 +85,12 @@ def test_manager_and_backend_drive_the_emulator_without_ansible(tmp_path):
     subprocess.check_call([os.path.join(EMULATOR_BIN, 'openvz-emulator-setup'), '--root', root])
     _template(os.path.join(root, 'vz', 'template', 'cache', 'mini-1.0-x86_64.tar.gz'))
     collections = os.path.join(REPO, 'build', 'collections')
-    env = dict(os.environ, PATH=EMULATOR_BIN + os.pathsep + os.environ['PATH'])
+    # a legacy host has vzctl and vzlist, no prlctl (the emulator ships both lines' tools)
+    sbin = tmp_path / 'sbin'
+    sbin.mkdir()
+    for tool in ('vzctl', 'vzlist'):
+        os.symlink(os.path.join(EMULATOR_BIN, tool), str(sbin / tool))
+    env = dict(os.environ, PATH=str(sbin) + os.pathsep + os.environ['PATH'])
     env.pop('PYTHONPATH', None)
     output = subprocess.check_output([sys.executable, '-c', PROGRAM, collections, root], env=env)
     outcome = json.loads(output.decode())
