@@ -127,6 +127,11 @@ class Runner(object):
                                % (name, ', '.join(opt_dirs)))
         return path
 
+    def prefetch(self, names, opt_dirs=SBIN_DIRS):
+        """Look up several executables at once (cached like ``find``; missing ones too)."""
+        for name in names:
+            self.find(name, required=False, opt_dirs=opt_dirs)
+
     def run(self, argv, data=None, timeout=None, check=True, ok_rcs=(0,), explain=None,
             describe=None, secret=None):
         """Run ``argv`` (a list). A rc outside ``ok_rcs`` raises CommandError when ``check``.
@@ -343,6 +348,21 @@ class SshRunner(Runner):
 
     def lock(self, path):
         return RemoteLock(self, path)
+
+    def prefetch(self, names, opt_dirs=SBIN_DIRS):
+        """One round trip for several lookups: ``<name>=<path>`` lines."""
+        wanted = [name for name in names if name not in self._paths]
+        if not wanted:
+            return
+        script = ('PATH="$PATH:%s"; for name in "$@"; do printf "%%s=%%s\\n" "$name" '
+                  '"$(command -v "$name")"; done' % ':'.join(opt_dirs))
+        rc, out, _err = self._execute(['sh', '-c', script, 'sh'] + wanted, None)
+        if rc != 0:
+            return
+        for line in out.splitlines():
+            name, _sep, path = line.partition('=')
+            if name in wanted:
+                self._paths[name] = path if path.startswith('/') else None
 
     def _lookup(self, name, opt_dirs):
         script = 'PATH="$PATH:%s"; command -v "$1"' % ':'.join(opt_dirs)

@@ -38,6 +38,8 @@ LIFECYCLE_ACTIONS = ('prepare', 'create', 'start', 'stop', 'reboot', 'delete', '
                      'statuses', 'getconsole')
 CUSTOM_ACTIONS = ('createsnapshot', 'listsnapshots', 'restoresnapshot', 'deletesnapshot',
                   'hostcapacity')
+# Executables looked up on the host: flavour detection, the legacy tools, timeout(1).
+HOST_TOOLS = ('prlctl', 'vzctl', 'vzlist', 'timeout')
 POWER_ON = 'poweron'
 POWER_OFF = 'poweroff'
 # Seconds kept back from CloudStack's timeout to print the answer before it kills us.
@@ -115,6 +117,8 @@ class OpenVZExtension(object):
     @property
     def backend(self):
         if self._backend is None:
+            # one round trip for every lookup the backend and the runner make
+            self.runner.prefetch(HOST_TOOLS)
             self._backend = select_backend(self.runner)
         return self._backend
 
