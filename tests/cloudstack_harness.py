@@ -174,8 +174,8 @@ class VM(object):
         self.cpus = cpus
         self.ram = ram_mb * 1024 * 1024
         self.vm_details = dict(vm_details or {})
-        self.nics = nics if nics is not None else [nic(0, '02:01:00:cc:%02x:%02x'
-                                                        % (number // 256, number % 256))]
+        default_mac = '02:01:00:cc:%02x:%02x' % (number // 256, number % 256)
+        self.nics = nics if nics is not None else [nic(0, default_mac)]
         self.vnc_password = 'vnc-%s' % uuid.uuid4().hex[:12]
 
 

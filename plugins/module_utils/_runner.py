@@ -389,7 +389,6 @@ class RemoteLock(object):
                                      stderr=subprocess.PIPE, env=self.runner.local.env)
         line = self.proc.stdout.readline()
         if _text(line).strip() != LOCKED_MARK:
-            self.proc.stdin.close()
             _out, err = self.proc.communicate()
             raise CommandError('Could not take the host lock %s: %s'
                                % (self.path, last_line(_text(err)) or 'the session ended'),
@@ -398,7 +397,7 @@ class RemoteLock(object):
 
     def __exit__(self, exc_type, exc_value, traceback):
         if self.proc is not None:
-            self.proc.stdin.close()
+            # closes the session's stdin: flock(1)'s child ends and the lock is released
             self.proc.communicate()
             self.proc = None
 

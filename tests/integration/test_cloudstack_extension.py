@@ -138,7 +138,9 @@ def test_failed_create_retried_with_stops_and_template_on_demand(cloud, lab, tmp
     served.mkdir()
     with open(source, 'rb') as handle:
         digest = hashlib.sha256(handle.read()).hexdigest()
-    handler = lambda *args: _Quiet(*args, directory=str(served))  # noqa: E731
+    def handler(*args):
+        return _Quiet(*args, directory=str(served))
+
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     name = 'cs-ondemand-1.0-x86_64'

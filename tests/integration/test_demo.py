@@ -106,3 +106,53 @@ def test_vlan_100_joins_app1_and_app2_across_hosts_but_not_web(demo):
         "app1 (ovzvm1) cannot reach app2 (ovzvm2) on VLAN 100"
     isolated = app1.ssh(["vzctl", "exec", "102", "ping -c 1 -W 2 198.18.100.1"])
     assert isolated.returncode != 0, "app1 on VLAN 100 reaches web on the untagged bridge"
+
+
+def test_cloudstack_extension_vlan_100_across_hosts_not_200(demo, tmp_path):
+    """The CloudStack extension (through the harness, as the management server calls it)
+    deploys three VMs on the demo's two hosts: i-2-301 on ovzvm1 and i-2-302 on ovzvm2 on
+    VLAN 100 (trunk eth1), i-2-303 on ovzvm2 on VLAN 200, whose bridge breth1-200 the
+    extension creates. 301 reaches 302 over the trunk, not 303."""
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    import cloudstack_harness as cs  # pylint: disable=import-outside-toplevel
+    _run_dir, _output, vms = demo
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    harness = cs.Harness(os.path.join(REPO, "extensions", "cloudstack", "openvz.py"),
+                         str(tmp_path / "data"), env=env)
+    clouds = {}
+    for name, vm in vms.items():
+        with open(vm.state["known_hosts"]) as handle:
+            keys = [line.split()[1:3] for line in handle if line.strip() and not line.startswith("#")]
+        known_hosts = str(tmp_path / ("%s_known_hosts" % name))
+        with open(known_hosts, "w") as handle:
+            handle.writelines("[%s]:%s %s %s\n" % (vm.host, vm.port, kind, key) for kind, key in keys)
+        clouds[name] = cs.CloudStack(harness, {
+            "host": vm.host, "ssh_port": str(vm.port), "ssh_key_file": vm.key,
+            "ssh_known_hosts_file": known_hosts, "vlan_trunk": "eth1", "ctid_range": "3000-3999"})
+    details = {"ostemplate": "busybox-1.35-x86_64", "layout": "simfs"}
+    placed = [("ovzvm1", cs.VM(301, vm_details=details, nics=[cs.nic(0, "02:01:00:cc:01:2d", 100)]),
+               "198.18.100.21"),
+              ("ovzvm2", cs.VM(302, vm_details=details, nics=[cs.nic(0, "02:01:00:cc:01:2e", 100)]),
+               "198.18.100.22"),
+              ("ovzvm2", cs.VM(303, vm_details=details, nics=[cs.nic(0, "02:01:00:cc:01:2f", 200)]),
+               "198.18.100.23")]
+    try:
+        ctids = {}
+        for host, vm, _address in placed:
+            outcome = clouds[host].create(vm)
+            assert outcome.rc == 0 and outcome.document["status"] == "success", outcome
+            ctids[vm.name] = outcome.document["container"]
+        assert links(vms["ovzvm2"])["veth%s.0" % ctids["i-2-303-VM"]].get("master") == "breth1-200"
+        for host, vm, address in placed:
+            ssh_ok(vms[host], ["vzctl", "exec", ctids[vm.name],
+                               "ip addr add %s/24 dev eth0 && ip link set eth0 up" % address])
+        first = ctids["i-2-301-VM"]
+        assert vms["ovzvm1"].ssh(["vzctl", "exec", first, "ping -c 3 -W 3 198.18.100.22"]).returncode == 0, \
+            "i-2-301 (ovzvm1, VLAN 100) cannot reach i-2-302 (ovzvm2, VLAN 100)"
+        assert vms["ovzvm1"].ssh(["vzctl", "exec", first, "ping -c 1 -W 2 198.18.100.23"]).returncode != 0, \
+            "i-2-301 on VLAN 100 reaches i-2-303 on VLAN 200"
+    finally:
+        for host, vm, _address in placed:
+            deleted = clouds[host].delete(vm)
+            assert deleted.rc == 0, deleted

@@ -91,8 +91,8 @@ def table(report):
     memory_total = report['memory_total_bytes']
     memory_free = report['memory_available_bytes']
     return [
-        {'resource': 'CPU', 'total': '%s threads @ %s MHz' % (report['cpu_threads'],
-                                                          report['cpu_speed_mhz']),
+        {'resource': 'CPU',
+         'total': '%s threads @ %s MHz' % (report['cpu_threads'], report['cpu_speed_mhz']),
          'used': '%d vCPUs given' % report['cpus_given'], 'free': '-'},
         {'resource': 'Memory', 'total': _size(memory_total),
          'used': '%s given, %s in use' % (_size(report['memory_given_bytes']),

@@ -228,11 +228,20 @@ class OpenVZExtension(object):
                 templates.ensure_template(self.backend, template,
                                           self.payload.detail('template_url'),
                                           self.payload.detail('template_checksum'))
-            preferred = self.payload.detail('ctid')
-            if preferred and self._id_taken(preferred):
-                # prepare's proposal went to another VM meanwhile: allocate a new one
-                self.payload.vm_details.pop('ctid', None)
-        result = self._converge(self._create_params(container_id))
+        params = self._create_params(container_id)
+        if container_id is None and params.get('ctid'):
+            # A proposed ID: the manager allocates nothing and takes no lock, but a
+            # concurrent allocating create must not pick the same ID meanwhile.
+            with self.runner.lock(self.backend.allocation_lock_path()):
+                if self._id_taken(params['ctid']):
+                    del params['ctid']
+                    result = None
+                else:
+                    result = self._converge(params)
+            if result is None:
+                result = self._converge(params)
+        else:
+            result = self._converge(params)
         return success('Instance %s %s (container %s)'
                        % (name, 'created and started' if 'create' in result['actions']
                           else 'converged', result['ctid']), container=str(result['ctid']),

@@ -72,8 +72,8 @@ def install_remote(backend, name, src, checksum, timeout=600, opener=urllib_open
             return {'name': name, 'installed': False}
         source = Source(src, timeout=timeout, opener=opener)
         stream, expected_size = source.open()
-        part = os.path.join(cache_dir, '%s%s.%d%s' % (PART_PREFIX, name, os.getpid(),
-                                                     PART_SUFFIX))
+        part_name = '%s%s.%d%s' % (PART_PREFIX, name, os.getpid(), PART_SUFFIX)
+        part = os.path.join(cache_dir, part_name)
         try:
             head = _read_head(stream)
             suffix = archive_suffix(head)
