@@ -48,6 +48,19 @@ def register_collection(root):
     sys.modules['ansible_collections.openvz'].cloud = sys.modules['ansible_collections.openvz.cloud']
 
 
+def urllib_opener(url, timeout=60, validate_certs=True, decompress=False):
+    """Template downloads with the standard library (ansible-core is not installed here);
+    urllib never decompresses, so a ``.tar.gz`` served gzip-encoded stays gzip."""
+    import ssl
+    from urllib.request import urlopen
+    context = None
+    if url.startswith('https://') and not validate_certs:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return urlopen(url, timeout=timeout, context=context)
+
+
 def error_document(message):
     return 1, {'status': 'error', 'error': message}
 
@@ -83,7 +96,7 @@ def run(argv):
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.alarm(max(1, timeout - TIMEOUT_MARGIN // 2))
     try:
-        rc, document = run_action(request, timeout)
+        rc, document = run_action(request, timeout, opener=urllib_opener)
     except CallTimeout:
         rc, document = error_document('Action %s did not finish within the %s s CloudStack '
                                       'allows' % (action, timeout))

@@ -109,10 +109,12 @@ def close_connection(runner):
 class OpenVZExtension(object):
     """Runs one action for one payload through a runner connected to the host."""
 
-    def __init__(self, payload, runner, backend=None):
+    def __init__(self, payload, runner, backend=None, opener=None):
         self.payload = payload
         self.runner = runner
         self._backend = backend
+        # how template URLs are opened (the entry point passes a standard-library one)
+        self.opener = opener
 
     @property
     def backend(self):
@@ -227,7 +229,8 @@ class OpenVZExtension(object):
             if template:
                 templates.ensure_template(self.backend, template,
                                           self.payload.detail('template_url'),
-                                          self.payload.detail('template_checksum'))
+                                          self.payload.detail('template_checksum'),
+                                          opener=self.opener)
         params = self._create_params(container_id)
         if container_id is None and params.get('ctid'):
             # A proposed ID: the manager allocates nothing and takes no lock, but a
@@ -413,7 +416,7 @@ class OpenVZExtension(object):
                 'message': capacity.table(report), 'capacity': report}
 
 
-def run_action(payload, timeout, runner=None, backend=None):
+def run_action(payload, timeout, runner=None, backend=None, opener=None):
     """Run ``payload.action`` within ``timeout`` seconds; returns ``(rc, document)``.
 
     Without a runner, one SSH connection to the host is opened for the call and closed.
@@ -428,7 +431,7 @@ def run_action(payload, timeout, runner=None, backend=None):
         else:
             own_connection = False
         try:
-            document = OpenVZExtension(payload, runner, backend).run(payload.action)
+            document = OpenVZExtension(payload, runner, backend, opener).run(payload.action)
         finally:
             if own_connection:
                 close_connection(runner)

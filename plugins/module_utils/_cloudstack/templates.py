@@ -25,24 +25,6 @@ from ansible_collections.openvz.cloud.plugins.module_utils._templates.copy impor
     PART_PREFIX, PART_SUFFIX, Source)
 
 
-def urllib_opener(url, timeout=60, validate_certs=True, decompress=False):
-    """``Source``'s opener with the standard library only (no ansible at run time).
-
-    urllib never decompresses, so a ``.tar.gz`` served gzip-encoded stays gzip.
-    """
-    import ssl
-    try:
-        from urllib.request import urlopen
-    except ImportError:  # pragma: no cover - Python 2 only
-        from urllib2 import urlopen
-    context = None
-    if url.startswith('https://') and not validate_certs:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return urlopen(url, timeout=timeout, context=context)
-
-
 def _read_head(stream):
     head = b''
     while len(head) < SNIFF_SIZE:
@@ -53,11 +35,12 @@ def _read_head(stream):
     return head
 
 
-def install_remote(backend, name, src, checksum, timeout=600, opener=urllib_opener):
+def install_remote(backend, name, src, checksum, timeout=600, opener=None):
     """Install template ``name`` from ``src`` into the host's cache; returns a record dict.
 
     ``checksum`` (``sha256:<hex>``, ``{SHA-256}<hex>``, bare hex = MD5) is required: a
-    template fetched for a cloud must be verified before vzctl unpacks it.
+    template fetched for a cloud must be verified before vzctl unpacks it. ``opener``
+    opens URLs as ``Source`` wants (default: ansible's ``open_url``).
     """
     validate_name(name)
     if not checksum:
@@ -103,7 +86,7 @@ def install_remote(backend, name, src, checksum, timeout=600, opener=urllib_open
             'checksum': format_checksum(algorithm, digest)}
 
 
-def ensure_template(backend, name, src, checksum, timeout=600):
+def ensure_template(backend, name, src, checksum, timeout=600, opener=None):
     """Nothing when the host has ``name``; else install it from ``src`` (or explain)."""
     if backend.template_exists(name):
         return None
@@ -112,6 +95,6 @@ def ensure_template(backend, name, src, checksum, timeout=600):
                            'no template_url to install it from' % (name,
                                                                    backend.template_cache_dir()))
     try:
-        return install_remote(backend, name, src, checksum, timeout=timeout)
+        return install_remote(backend, name, src, checksum, timeout=timeout, opener=opener)
     except TemplateError as exc:
         raise CommandError(str(exc))
