@@ -174,9 +174,12 @@ class OpenVZExtension(object):
             nics.append(item)
         return nics
 
-    def _vm_params(self, state):
-        """Compute, memory and NICs from the TO; swap 0 unless the details give one."""
+    def _vm_params(self, state, container_id=None):
+        """Compute, memory and NICs from the TO; swap 0 unless the details give one. An
+        existing container is addressed by its ID (no allocation, so no host lock)."""
         params = dict(name=self.payload.instance_name, state=state)
+        if container_id is not None:
+            params['ctid'] = str(container_id)
         if self.payload.cpus:
             params['cpus'] = self.payload.cpus
         if self.payload.ram_bytes:
@@ -187,7 +190,7 @@ class OpenVZExtension(object):
         return params
 
     def _create_params(self, container_id):
-        params = self._vm_params('started')
+        params = self._vm_params('started', container_id)
         template = self.payload.detail('ostemplate')
         if container_id is None and not template:
             raise ExtensionError('No ostemplate for %s: set the template, offering or VM detail '
@@ -232,7 +235,7 @@ class OpenVZExtension(object):
                                           self.payload.detail('template_checksum'),
                                           opener=self.opener)
         params = self._create_params(container_id)
-        if container_id is None and params.get('ctid'):
+        if container_id is None and params.get('ctid'):  # prepare's proposal
             # A proposed ID: the manager allocates nothing and takes no lock, but a
             # concurrent allocating create must not pick the same ID meanwhile.
             with self.runner.lock(self.backend.allocation_lock_path()):
@@ -263,7 +266,7 @@ class OpenVZExtension(object):
         if container_id is None:
             raise ExtensionError('Instance %s has no container on this host; it cannot be '
                                  'started (was it deleted on the host?)' % name)
-        result = self._converge(self._vm_params('started'))
+        result = self._converge(self._vm_params('started', container_id))
         return success('Instance %s started' % name, actions=result['actions'])
 
     def _stop_timeout(self):
