@@ -86,8 +86,10 @@ def test_lifecycle_of_a_vm_with_an_untagged_nic(cloud, lab):
     ok(cloud.create(vm))
     ctid = vm.vm_details['ctid']
     conf = lab.ssh('ovz1', ['cat', '/etc/vz/conf/%s.conf' % ctid]).stdout
-    assert 'NAME="%s"' % vm.name in conf and vm.nics[0]['mac'].upper() in conf
-    assert 'bridge=vmbr0' in conf
+    mac = vm.nics[0]['mac'].upper()
+    netif = [line for line in conf.splitlines() if line.startswith('NETIF=')][0]
+    assert 'NAME="%s"' % vm.name in conf and 'bridge=vmbr0' in netif
+    assert 'mac=%s' % mac in netif and 'host_mac=FE%s' % mac[2:] in netif
     veth = 'veth%s.0' % ctid
     assert 'master vmbr0' in lab.ssh('ovz1', ['ip', '-o', 'link', 'show', veth]).stdout
     assert cloud.status(vm).power_state == 'PowerOn'

@@ -107,8 +107,11 @@ def test_vlan_100_joins_across_the_trunk_and_200_is_isolated(wired_vm):  # pylin
         assert links[device]['linkinfo']['info_data']['id'] == vid
     for number, _vm, address in vms:
         ssh_ok(lab, ['vzctl', 'exec', ctids[number], 'ip addr add %s/24 dev eth0 && ip link set eth0 up' % address])
-    assert lab.ssh(['vzctl', 'exec', ctids[401], 'ping -c 3 -W 3 198.18.100.42']).returncode == 0, \
-        'i-2-401 (VLAN 100 on csa0) cannot reach i-2-402 (VLAN 100 on csb0)'
+    reached = lab.ssh(['vzctl', 'exec', ctids[401], 'ping -c 3 -W 3 198.18.100.42'])
+    assert reached.returncode == 0, 'i-2-401 (VLAN 100 on csa0) cannot reach i-2-402 (VLAN 100 on csb0)\n%s%s\n%s' % (
+        reached.stdout, reached.stderr, lab.ssh('bridge link; ip -br link; ip -br addr; sysctl net.bridge 2>&1; '
+                                                'vzctl exec %s ip addr; vzctl exec %s ip addr; iptables -S 2>&1; '
+                                                'nft list ruleset 2>&1 | head -30' % (ctids[401], ctids[402])).stdout)
     assert lab.ssh(['vzctl', 'exec', ctids[401], 'ping -c 1 -W 2 198.18.100.43']).returncode != 0, \
         'i-2-401 on VLAN 100 reaches i-2-403 on VLAN 200'
     for number, vm, _address in vms:

@@ -150,7 +150,15 @@ class LegacyBackend(Backend):
         self.conf_dir = conf_dir
         self.vzctl = vzctl_path or runner.find('vzctl')
         self.vzlist = vzlist_path or runner.find('vzlist')
-        self.global_conf = vzconf.parse_vz_config(runner.read_file(vz_conf) or '')
+        self.vz_conf = vz_conf
+        self._global_conf = None
+
+    @property
+    def global_conf(self):
+        """vz.conf, read when first needed (a list read needs none of it)."""
+        if self._global_conf is None:
+            self._global_conf = vzconf.parse_vz_config(self.runner.read_file(self.vz_conf) or '')
+        return self._global_conf
 
     # -- reading -------------------------------------------------------------------------
     def explain(self, rc):

@@ -24,14 +24,10 @@ import uuid
 
 from ansible_collections.openvz.cloud.plugins.module_utils._backends import select_backend
 from ansible_collections.openvz.cloud.plugins.module_utils._backends.base import Plan
-from ansible_collections.openvz.cloud.plugins.module_utils._cloudstack import capacity, templates
 from ansible_collections.openvz.cloud.plugins.module_utils._cloudstack.payload import (
     PayloadError, to_bool, to_int, vlan_of)
 from ansible_collections.openvz.cloud.plugins.module_utils._container import ids
-from ansible_collections.openvz.cloud.plugins.module_utils._container.manager import (
-    ContainerManager, ConvergeError)
-from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
-    CONTAINER_OPTIONS, SpecError, normalise_spec)
+from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import SpecError
 from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, SshRunner
 
 LIFECYCLE_ACTIONS = ('prepare', 'create', 'start', 'stop', 'reboot', 'delete', 'status',
@@ -58,6 +54,16 @@ def success(message, **extra):
     document = {'status': 'success', 'message': message}
     document.update(extra)
     return document
+
+
+def host_side_mac(mac):
+    """The host end's MAC for a guest MAC: first octet ``fe``, as libvirt gives KVM taps.
+
+    vzctl copies a given guest MAC to the host end when no host MAC is given; with both
+    ends of the veth on one MAC the bridge keeps the guest's MAC as its own local address
+    and delivers the guest's traffic to itself: the NIC is cut off.
+    """
+    return 'fe' + mac.strip()[2:]
 
 
 def parse_ctid_range(text):
@@ -131,8 +137,6 @@ class OpenVZExtension(object):
                                  % (action, ', '.join(LIFECYCLE_ACTIONS + CUSTOM_ACTIONS)))
         try:
             return handler()
-        except ConvergeError as exc:
-            raise ExtensionError(exc.msg)
         except (CommandError, SpecError, PayloadError) as exc:
             raise ExtensionError(getattr(exc, 'msg', None) or str(exc))
 
@@ -144,16 +148,21 @@ class OpenVZExtension(object):
                 return container_id, state
         return None, None
 
-    def _manager(self):
-        id_range = parse_ctid_range(self.payload.host.get('ctid_range'))
-        return ContainerManager(self.backend, id_range=id_range, parallel=1)
-
     def _converge(self, params):
+        """One container spec converged by the manager (imported here: status calls, the
+        most frequent, never need it)."""
+        from ansible_collections.openvz.cloud.plugins.module_utils._container.manager import (
+            ContainerManager, ConvergeError)
+        from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
+            CONTAINER_OPTIONS, normalise_spec)
         full = dict((key, option.get('default')) for key, option in CONTAINER_OPTIONS.items())
         full.update(params)
-        manager = self._manager()
-        results = manager.converge([normalise_spec(full)])
-        return results[0]
+        id_range = parse_ctid_range(self.payload.host.get('ctid_range'))
+        manager = ContainerManager(self.backend, id_range=id_range, parallel=1)
+        try:
+            return manager.converge([normalise_spec(full)])[0]
+        except ConvergeError as exc:
+            raise ExtensionError(exc.msg)
 
     # -- the spec of a CloudStack VM --------------------------------------------------------
     def _netifs(self):
@@ -161,6 +170,8 @@ class OpenVZExtension(object):
         for nic in self.payload.nics():
             device = to_int(nic.get('deviceId'), 'deviceId') or 0
             item = {'ifname': 'eth%d' % device, 'mac': nic.get('mac') or None}
+            if item['mac']:
+                item['host_mac'] = host_side_mac(item['mac'])
             vlan = vlan_of(nic)
             if vlan is None:
                 item['bridge'] = self.payload.host.get('bridge')
@@ -230,6 +241,8 @@ class OpenVZExtension(object):
         if container_id is None:
             template = self.payload.detail('ostemplate')
             if template:
+                from ansible_collections.openvz.cloud.plugins.module_utils._cloudstack import (
+                    templates)
                 templates.ensure_template(self.backend, template,
                                           self.payload.detail('template_url'),
                                           self.payload.detail('template_checksum'),
@@ -414,6 +427,7 @@ class OpenVZExtension(object):
 
     # -- the host --------------------------------------------------------------------------
     def action_hostcapacity(self):
+        from ansible_collections.openvz.cloud.plugins.module_utils._cloudstack import capacity
         report = capacity.host_capacity(self.backend)
         return {'status': 'success', 'printmessage': 'true',
                 'message': capacity.table(report), 'capacity': report}
