@@ -148,8 +148,8 @@ class Runner(object):
             meaning = explain(rc) if explain else None
             if rc in TIMEOUT_RCS and not meaning:
                 meaning = 'timed out'
-            message = (describe or default_failure_message)(shown, rc, result.stdout,
-                                                             result.stderr, meaning)
+            describe_failure = describe or default_failure_message
+            message = describe_failure(shown, rc, result.stdout, result.stderr, meaning)
             raise CommandError(message, cmd=shown, rc=rc, stdout=result.stdout,
                                stderr=result.stderr, meaning=meaning)
         return result

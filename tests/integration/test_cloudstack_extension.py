@@ -140,6 +140,7 @@ def test_failed_create_retried_with_stops_and_template_on_demand(cloud, lab, tmp
     served.mkdir()
     with open(source, 'rb') as handle:
         digest = hashlib.sha256(handle.read()).hexdigest()
+
     def handler(*args):
         return _Quiet(*args, directory=str(served))
 

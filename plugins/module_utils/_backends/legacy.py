@@ -207,8 +207,8 @@ class LegacyBackend(Backend):
         cache = self.template_cache_dir()
         present = self.runner.list_dir(cache)
         # vzctl 4 tries these suffixes in this order (vzctl src/lib/create.c).
-        return any(name + suffix in present for suffix in ('.tar', '.tar.gz', '.tar.bz2',
-                                                            '.tar.xz'))
+        suffixes = ('.tar', '.tar.gz', '.tar.bz2', '.tar.xz')
+        return any(name + suffix in present for suffix in suffixes)
 
     def exec_argv(self, container_id, command):
         return [self.vzctl, 'exec2', str(container_id)] + list(command)
