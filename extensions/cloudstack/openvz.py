@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3 -S
 # -*- coding: utf-8 -*-
 # Copyright: openvz.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -9,7 +9,8 @@ from the ``openvz_cloud`` directory the cloudstack_extension role installs besid
 runs the action through ``plugins/module_utils/_cloudstack`` and prints exactly one JSON
 document on stdout. Nothing ever goes to stderr (CloudStack merges it into stdout), every
 failure is ``{"status": "error", "error": ...}`` with exit code 1, and the answer comes
-before the timeout CloudStack passes. Python 3.6+, standard library only.
+before the timeout CloudStack passes. Python 3.6+, standard library only: ``-S`` skips
+site-packages (nothing from there is used, and their start-up hooks cost each call).
 """
 
 import io
