@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import fcntl
+import hashlib
 import json
 import os
 import subprocess
@@ -25,6 +26,9 @@ C_LOCALE = {'LC_ALL': 'C', 'LANG': 'C'}
 # timeout(1) exits 124 when the command timed out (137 when it had to be killed).
 TIMEOUT_RCS = (124, 137)
 SBIN_DIRS = ('/usr/sbin', '/sbin', '/usr/local/sbin')
+UPLOAD_CHUNK_SIZE = 256 * 1024
+# What the remote lock session prints once flock(1) holds the lock.
+LOCKED_MARK = 'locked'
 
 
 class CommandError(Exception):
@@ -123,6 +127,11 @@ class Runner(object):
                                % (name, ', '.join(opt_dirs)))
         return path
 
+    def prefetch(self, names, opt_dirs=SBIN_DIRS):
+        """Look up several executables at once (cached like ``find``; missing ones too)."""
+        for name in names:
+            self.find(name, required=False, opt_dirs=opt_dirs)
+
     def run(self, argv, data=None, timeout=None, check=True, explain=None, describe=None,
             secret=None):
         """Run ``argv`` (a list). A non-zero rc raises CommandError when ``check``.
@@ -139,8 +148,8 @@ class Runner(object):
             meaning = explain(rc) if explain else None
             if rc in TIMEOUT_RCS and not meaning:
                 meaning = 'timed out'
-            message = (describe or default_failure_message)(shown, rc, result.stdout,
-                                                             result.stderr, meaning)
+            describe_failure = describe or default_failure_message
+            message = describe_failure(shown, rc, result.stdout, result.stderr, meaning)
             raise CommandError(message, cmd=shown, rc=rc, stdout=result.stdout,
                                stderr=result.stderr, meaning=meaning)
         return result
@@ -161,6 +170,16 @@ class Runner(object):
     def lock(self, path):
         """An exclusive host-wide lock on ``path`` (a context manager)."""
         raise CommandError('This runner cannot take host locks (%s)' % path)
+
+    def upload(self, stream, path, algorithm='sha256', first=b''):
+        """Write ``first`` then ``stream`` (a binary file object) to ``path`` on the host,
+        hashing the bytes as they go; returns ``(size, hexdigest)``. The default sends
+        everything in one command's stdin; runners over a process stream it in chunks."""
+        digest = hashlib.new(algorithm)
+        data = first + stream.read()
+        digest.update(data)
+        self.run(['sh', '-c', 'cat > "$1"', 'sh', path], data=data)
+        return len(data), digest.hexdigest()
 
     def _with_timeout(self, argv, timeout):
         if not timeout:
@@ -257,6 +276,33 @@ class SubprocessRunner(LocalFilesMixin, Runner):
         out, err = proc.communicate(data)
         return proc.returncode, _text(out), _text(err)
 
+    def upload(self, stream, path, algorithm='sha256', first=b''):
+        return self._stream_to(['sh', '-c', 'cat > "$1"', 'sh', path], stream, algorithm, first)
+
+    def _stream_to(self, argv, stream, algorithm, first):
+        """Pipe ``first`` + ``stream`` into ``argv`` in chunks, hashing as it goes."""
+        digest = hashlib.new(algorithm)
+        size = 0
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=self.env)
+        try:
+            chunk = first or stream.read(UPLOAD_CHUNK_SIZE)
+            while chunk:
+                digest.update(chunk)
+                size += len(chunk)
+                proc.stdin.write(chunk)
+                chunk = stream.read(UPLOAD_CHUNK_SIZE)
+        except (IOError, OSError) as exc:
+            proc.kill()
+            proc.communicate()
+            raise CommandError('Writing %s failed: %s' % (argv[-1], exc), cmd=argv)
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise CommandError('Writing %s failed with rc %s: %s'
+                               % (argv[-1], proc.returncode, last_line(_text(err))),
+                               cmd=argv, rc=proc.returncode, stdout=_text(out), stderr=_text(err))
+        return size, digest.hexdigest()
+
     def _lookup(self, name, opt_dirs):
         if os.path.isabs(name):
             return name if os.access(name, os.X_OK) else None
@@ -296,11 +342,64 @@ class SshRunner(Runner):
     def _execute(self, argv, data):
         return self.local._execute(self.ssh_argv(argv, data is not None), data)
 
+    def upload(self, stream, path, algorithm='sha256', first=b''):
+        remote = ['sh', '-c', 'cat > "$1"', 'sh', path]
+        return self.local._stream_to(self.ssh_argv(remote, True), stream, algorithm, first)
+
+    def lock(self, path):
+        return RemoteLock(self, path)
+
+    def prefetch(self, names, opt_dirs=SBIN_DIRS):
+        """One round trip for several lookups: ``<name>=<path>`` lines."""
+        wanted = [name for name in names if name not in self._paths]
+        if not wanted:
+            return
+        script = ('PATH="$PATH:%s"; for name in "$@"; do printf "%%s=%%s\\n" "$name" '
+                  '"$(command -v "$name")"; done' % ':'.join(opt_dirs))
+        rc, out, _err = self._execute(['sh', '-c', script, 'sh'] + wanted, None)
+        if rc != 0:
+            return
+        for line in out.splitlines():
+            name, _sep, path = line.partition('=')
+            if name in wanted:
+                self._paths[name] = path if path.startswith('/') else None
+
     def _lookup(self, name, opt_dirs):
         script = 'PATH="$PATH:%s"; command -v "$1"' % ':'.join(opt_dirs)
         rc, out, _err = self._execute(['sh', '-c', script, 'sh', name], None)
         path = out.strip().splitlines()[-1] if rc == 0 and out.strip() else ''
         return path if path.startswith('/') else None
+
+
+class RemoteLock(object):
+    """A host-wide ``flock(2)`` lock held by an ssh session running flock(1) on the host:
+    it excludes the modules' ``FileLock`` on the same path. The session prints a mark once
+    it holds the lock and keeps it until its stdin closes (or the connection drops)."""
+
+    def __init__(self, runner, path):
+        self.runner = runner
+        self.path = path
+        self.proc = None
+
+    def __enter__(self):
+        script = ('mkdir -p -- "$(dirname -- "$1")" && exec flock -x "$1" '
+                  'sh -c \'echo %s; exec cat >/dev/null\'' % LOCKED_MARK)
+        argv = self.runner.ssh_argv(['sh', '-c', script, 'sh', self.path], True)
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=self.runner.local.env)
+        line = self.proc.stdout.readline()
+        if _text(line).strip() != LOCKED_MARK:
+            _out, err = self.proc.communicate()
+            raise CommandError('Could not take the host lock %s: %s'
+                               % (self.path, last_line(_text(err)) or 'the session ended'),
+                               cmd=argv, rc=self.proc.returncode, stderr=_text(err))
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if self.proc is not None:
+            # closes the session's stdin: flock(1)'s child ends and the lock is released
+            self.proc.communicate()
+            self.proc = None
 
 
 def _text(data):

@@ -18,7 +18,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 VENV_BIN = os.path.dirname(sys.executable)
 VM_TOOLS = ("qemu-system-x86_64", "qemu-img", "debootstrap", "mkfs.ext4", "ssh")
 # Tools a scenario needs besides root; scenarios not listed boot the VM lab.
-SCENARIO_TOOLS = {"host": ()}
+SCENARIO_TOOLS = {"host": (), "cloudstack_extension": ()}
 MOLECULE_TIMEOUT = 1800
 SCENARIOS = sorted(os.listdir(os.path.join(REPO_ROOT, "extensions", "molecule")))
 

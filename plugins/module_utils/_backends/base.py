@@ -120,6 +120,30 @@ class Backend(object):
     def plan_destroy(self, plan, spec):  # pragma: no cover - interface
         raise NotImplementedError
 
+    def power_by_name(self, name):  # pragma: no cover - interface
+        """``running``, ``stopped`` or None (no such container) of one named container,
+        without listing the others."""
+        raise NotImplementedError
+
+    # -- snapshots: ids are the line's own (a UUID on every line); entries of
+    # ``list_snapshots`` are dicts with id, parent_id, current, date, name, description.
+    def snapshot_support(self, state):  # pragma: no cover - interface
+        """None when the container can take snapshots, else the reason it cannot."""
+        raise NotImplementedError
+
+    def list_snapshots(self, container_id):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def plan_snapshot_create(self, plan, snapshot_id, name=None, description=None,
+                             save_memory=True):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def plan_snapshot_switch(self, plan, snapshot_id, resume=True):  # pragma: no cover
+        raise NotImplementedError
+
+    def plan_snapshot_delete(self, plan, snapshot_id):  # pragma: no cover - interface
+        raise NotImplementedError
+
     def exec_argv(self, container_id, command):  # pragma: no cover - interface
         """The argv running ``command`` (a list) inside the container."""
         raise NotImplementedError

@@ -25,6 +25,10 @@ from ansible_collections.openvz.cloud.plugins.module_utils._container.spec impor
 # Config values returned as they are written (the "originals" of the resources).
 RAW_CONFIG_KEYS = ('PHYSPAGES', 'SWAPPAGES', 'DISKSPACE', 'DISKINODES', 'CPUUNITS', 'CPULIMIT',
                    'CPUS')
+# snapshot-list -o fields, in the order they are printed; the free-text one (desc) last.
+SNAPSHOT_LIST_FIELDS = (('uuid', 'id'), ('parent_uuid', 'parent_id'), ('current', 'current'),
+                        ('date', 'date'), ('name', 'name'), ('desc', 'description'))
+_UUID_WIDTH = 38
 # vzctl stop --fast kills the container at once (vzctl(8), stop).
 _FAST = '--fast'
 
@@ -108,6 +112,33 @@ def _has_vswap_limit(value):
     return limit not in (units.UNLIMITED, units.INT_MAX)
 
 
+def _snapshot_uuid(text):
+    text = text.strip()
+    return text.strip('{}').lower() if text else None
+
+
+def parse_snapshot_list(stdout):
+    """``vzctl snapshot-list -H -o uuid,parent_uuid,current,date,name,desc`` rows.
+
+    Columns are fixed width (UUIDs %-38s, current %1s, date %-19s, name %-32s), the last
+    one unpadded: cut by position, never split on blanks (names and dates hold spaces).
+    """
+    snapshots = []
+    for line in stdout.splitlines():
+        if not line.strip():
+            continue
+        uuid = line[0:_UUID_WIDTH]
+        parent = line[_UUID_WIDTH + 1:2 * _UUID_WIDTH + 1]
+        rest = line[2 * _UUID_WIDTH + 2:]
+        current, rest = rest[:1], rest[2:]
+        date, rest = rest[:19], rest[20:]
+        name, description = rest[:32], rest[33:]
+        snapshots.append({'id': _snapshot_uuid(uuid), 'parent_id': _snapshot_uuid(parent),
+                          'current': current == '*', 'date': date.strip() or None,
+                          'name': name.strip(), 'description': description.strip()})
+    return snapshots
+
+
 class LegacyBackend(Backend):
     """OpenVZ 6 hosts: vzctl 4.x, numeric CTIDs, simfs or ploop private areas."""
 
@@ -119,7 +150,15 @@ class LegacyBackend(Backend):
         self.conf_dir = conf_dir
         self.vzctl = vzctl_path or runner.find('vzctl')
         self.vzlist = vzlist_path or runner.find('vzlist')
-        self.global_conf = vzconf.parse_vz_config(runner.read_file(vz_conf) or '')
+        self.vz_conf = vz_conf
+        self._global_conf = None
+
+    @property
+    def global_conf(self):
+        """vz.conf, read when first needed (a list read needs none of it)."""
+        if self._global_conf is None:
+            self._global_conf = vzconf.parse_vz_config(self.runner.read_file(self.vz_conf) or '')
+        return self._global_conf
 
     # -- reading -------------------------------------------------------------------------
     def explain(self, rc):
@@ -168,8 +207,8 @@ class LegacyBackend(Backend):
         cache = self.template_cache_dir()
         present = self.runner.list_dir(cache)
         # vzctl 4 tries these suffixes in this order (vzctl src/lib/create.c).
-        return any(name + suffix in present for suffix in ('.tar', '.tar.gz', '.tar.bz2',
-                                                            '.tar.xz'))
+        suffixes = ('.tar', '.tar.gz', '.tar.bz2', '.tar.xz')
+        return any(name + suffix in present for suffix in suffixes)
 
     def exec_argv(self, container_id, command):
         return [self.vzctl, 'exec2', str(container_id)] + list(command)
@@ -337,6 +376,56 @@ class LegacyBackend(Backend):
 
     def plan_destroy(self, plan, spec):
         plan.add(self._vzctl('destroy', plan.id))
+
+    def power_by_name(self, name):
+        """``vzctl status <name>`` (vzctl(8), status: one line, no lock): an unknown name
+        is rc 21 "Bad CT ID"; a name whose container is gone reads ``deleted``."""
+        result = self.runner.run([self.vzctl, 'status', name], check=False)
+        words = result.stdout.split()
+        if result.rc == 21 and 'Bad CT ID' in result.stderr + result.stdout:
+            return None
+        if result.rc != 0 or len(words) < 5 or words[0] not in ('CTID', 'VEID'):
+            raise CommandError(self._describe(result.cmd, result.rc, result.stdout,
+                                              result.stderr, self.explain(result.rc)),
+                               cmd=result.cmd, rc=result.rc, stdout=result.stdout,
+                               stderr=result.stderr)
+        if words[2] == 'deleted':
+            return None
+        return 'running' if words[4] == 'running' else 'stopped'
+
+    # -- snapshots (vzctl(8) snapshot*, ploop only) ---------------------------------------
+    def snapshot_support(self, state):
+        layout = (state or {}).get('layout') or ''
+        if layout.startswith('ploop'):
+            return None
+        return ('container %s is on %s: vzctl snapshots exist only for ploop containers '
+                '(convert it with vzctl convert --layout ploop)'
+                % ((state or {}).get('ctid'), layout or 'an unknown layout'))
+
+    def list_snapshots(self, container_id):
+        fields = [field for field, _key in SNAPSHOT_LIST_FIELDS]
+        result = self.runner.run([self.vzctl, 'snapshot-list', str(container_id), '-H', '-o',
+                                  ','.join(fields)], explain=self.explain,
+                                 describe=self._describe)
+        return parse_snapshot_list(result.stdout)
+
+    def plan_snapshot_create(self, plan, snapshot_id, name=None, description=None,
+                             save_memory=True):
+        args = ['--id', snapshot_id]
+        if name:
+            args += ['--name', name]
+        if description:
+            args += ['--description', description]
+        if not save_memory:
+            args.append('--skip-suspend')
+        plan.add(self._vzctl('snapshot', plan.id, *args))
+
+    def plan_snapshot_switch(self, plan, snapshot_id, resume=True):
+        args = ['--id', snapshot_id] if resume else ['--skip-resume', '--id', snapshot_id]
+        plan.add(self._vzctl('snapshot-switch', plan.id, *args))
+
+    def plan_snapshot_delete(self, plan, snapshot_id):
+        plan.add(self._vzctl('snapshot-delete', plan.id, '--id', snapshot_id))
 
     def host_veths(self, container_id):
         """``{ifname: host_ifname}`` from the container's NETIF (vzctl names them)."""
