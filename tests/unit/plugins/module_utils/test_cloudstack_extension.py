@@ -35,7 +35,8 @@ class RootedRunner(SubprocessRunner):
     def __init__(self, root):
         super(RootedRunner, self).__init__(env=dict(
             os.environ, OPENVZ_EMULATOR_ROOT=root, OPENVZ_EMULATOR_RUNTIME='none',
-            PATH=EMULATOR_BIN + os.pathsep + os.environ['PATH']))
+            # the host's own tools, as openvz-emulator-setup links them for its flavour
+            PATH=os.path.join(root, 'usr', 'sbin') + os.pathsep + os.environ['PATH']))
         self.root = root
 
     def _rooted(self, path):
