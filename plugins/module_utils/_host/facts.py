@@ -3,8 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What CloudStack discovery learns about a host, read from /proc, /sys and /etc.
 
-Every file is read through a HostRoot so unit tests can point it at a fixture tree.
-References: cloudstack.md sections 1.1, 2 and 5; openvz-cli.md section 8.
+Every file is read through a HostRoot so unit tests can point it at a fixture tree; the
+commands (``vzctl --version``, ``vzlist -a -1``, ``ip``) go through a runner.
+References: CloudStack's scripts/vm/hypervisor/versions.sh (Host.OS strings), the KVM agent's
+LibvirtComputingResource (CPU, memory, the private interface whose address makes the guid);
+OpenVZ detection from /proc/vz and vzctl(8).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -212,7 +215,7 @@ def kernel_release(host):
     return os.uname()[2]
 
 
-# ---- OpenVZ detection (openvz-cli.md section 8) ----------------------------
+# ---- OpenVZ detection (/proc/vz, /proc/bc, vzctl --version) ----------------
 
 def kernel_flavour(release):
     if _VZ7_KERNEL_RE.search(release or ''):
