@@ -28,7 +28,7 @@ SBIN = '/usr/sbin/'
 
 class Expect(object):
     def __init__(self, entries, unordered=False, strip_timeout=True):
-        self.entries = [(argv, reply) for argv, reply in entries]
+        self.entries = list(entries)
         self.unordered = unordered
         self.strip_timeout = strip_timeout
         self.calls = []

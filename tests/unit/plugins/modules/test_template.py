@@ -3,7 +3,6 @@
 import gzip
 import hashlib
 import io
-import json
 import os
 import sys
 import tarfile
@@ -72,7 +71,7 @@ def test_check_then_apply_then_idempotent(run, vz):
 def test_absent_check_mode_and_apply(run, vz):
     run(args_for(vz))
     checked = run({'name': 'centos-7-x86_64', 'state': 'absent', 'vz_conf': str(vz / 'etc' / 'vz.conf')},
-                         check_mode=True, diff=True)
+                  check_mode=True, diff=True)
     assert checked['changed'] is True and checked['diff']['after'] == {'state': 'absent'}
     assert os.path.exists(str(vz / 'vz' / 'template' / 'cache' / 'centos-7-x86_64.tar.gz'))
     removed = run({'name': 'centos-7-x86_64', 'state': 'absent', 'vz_conf': str(vz / 'etc' / 'vz.conf')})
