@@ -18,6 +18,8 @@ import os
 import re
 import uuid
 
+from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import DEFAULT_CONF_DIR
+
 _LEGACY_KERNEL_RE = re.compile(r'-\d{3}stab\d+')
 _VZ7_KERNEL_RE = re.compile(r'\.vz7\.')
 _VZCTL_LEGACY_RE = re.compile(r'^vzctl version (\S+)')
@@ -290,7 +292,7 @@ def count_vzlist_ids(stdout):
     return len([line for line in stdout.splitlines() if line.strip()])
 
 
-def count_container_configs(host, conf_dir='/etc/vz/conf'):
+def count_container_configs(host, conf_dir=DEFAULT_CONF_DIR):
     """Container configs in the conf directory, 0.conf excluded."""
     count = 0
     for name in host.listdir(conf_dir):
