@@ -27,13 +27,19 @@ def write_atomic(path, data, mode=0o644, mover=None):
     temporary file is removed, ``path`` is untouched and the IOError/OSError propagates.
 
     ``mover(temp, path)`` replaces the rename: inside a module pass ``module.atomic_move``,
-    which also gives the file the SELinux context of the file it replaces (or the default
-    context of ``path``); ``mode`` is applied afterwards.
+    which also gives the file the SELinux context of the file it replaces. A new ``path`` is
+    first created empty with ``mode``, so the mover never exposes it with wider permissions
+    and it gets the default context of its directory; ``mode`` is applied afterwards.
     """
     if not isinstance(data, bytes):
         data = data.encode('utf-8')
     directory = os.path.dirname(path) or '.'
     existing = os.stat(path) if os.path.exists(path) else None
+    placeholder = False
+    if mover is not None and existing is None:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode))
+        os.chmod(path, mode)
+        placeholder = True
     handle, temp_path = tempfile.mkstemp(dir=directory, prefix='.%s.' % os.path.basename(path))
     try:
         os.fchmod(handle, mode)
@@ -53,8 +59,9 @@ def write_atomic(path, data, mode=0o644, mover=None):
     except Exception:
         if handle is not None:
             os.close(handle)
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
+        remove_if_exists(temp_path)
+        if placeholder:
+            remove_if_exists(path)
         raise
 
 

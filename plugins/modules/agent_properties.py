@@ -20,7 +20,8 @@ description:
     characters) and rewritten as C(Properties.store()) does - a C(#) line, a date line,
     then C(key=value) lines in the file's order, new keys last. Comments are not kept.
   - The file is only rewritten when a managed key differs; it is written to a temporary
-    file with the final mode and renamed into place, so it is never readable by others.
+    file with the final mode and moved into place with C(AnsibleModule.atomic_move) (the
+    SELinux context is kept), so it is never readable by others.
   - The diff shows the managed keys only, so unmanaged secrets never reach the output.
 options:
   path:
@@ -116,135 +117,18 @@ actions:
   sample: [rewrite, mode]
 '''
 
-import os
-import re
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native, to_text
 
-from ansible_collections.openvz.cloud.plugins.module_utils.files import write_atomic
-from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import (
-    JavaPropertiesError,
-    dumps,
-    loads,
-)
-
-_OCTAL_MODE_RE = re.compile(r'^0?[0-7]{3}$')
-
-
-def property_text(value):
-    """The text java.util.Properties would hold for a YAML value."""
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    return to_text(value)
-
-
-def merge_properties(current, managed):
-    """Return (merged dict, changed keys, removed keys); current keeps its order."""
-    merged = dict(current)
-    changed, removed = [], []
-    for key, value in managed.items():
-        if value is None:
-            if key in merged:
-                del merged[key]
-                removed.append(key)
-        elif merged.get(key) != value:
-            merged[key] = value
-            changed.append(key)
-    return merged, sorted(changed), sorted(removed)
-
-
-def managed_view(properties, managed):
-    """key=value text of the managed keys present in properties (for the diff)."""
-    lines = ['%s=%s' % (key, properties[key]) for key in sorted(managed) if key in properties]
-    return '\n'.join(lines) + '\n' if lines else ''
-
-
-def read_properties(module, path):
-    """Current properties of path, or None when it does not exist."""
-    try:
-        with open(path, 'rb') as handle:
-            data = handle.read()
-    except (IOError, OSError) as exc:
-        if not os.path.exists(path):
-            return None
-        module.fail_json(msg='Cannot read %s: %s' % (path, to_native(exc)))
-    try:
-        return loads(data)
-    except JavaPropertiesError as exc:
-        module.fail_json(msg='%s is not a valid Java properties file: %s' % (path, to_native(exc)))
-
-
-def write_properties(module, path, properties, mode):
-    """Write to a private temporary file beside path, then rename it into place."""
-    directory = os.path.dirname(path) or '.'
-    if not os.path.isdir(directory):
-        module.fail_json(msg='Directory %s does not exist: install the agent package first' % directory)
-    try:
-        write_atomic(path, dumps(properties), mode)
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='Cannot write %s: %s' % (path, to_native(exc)))
-
-
-def apply_attributes(module, path, mode, owner, group):
-    """Set mode, owner, group when they differ; return the attribute names changed."""
-    actions = []
-    if module.set_mode_if_different(path, mode, False):
-        actions.append('mode')
-    if owner is not None and module.set_owner_if_different(path, owner, False):
-        actions.append('owner')
-    if group is not None and module.set_group_if_different(path, group, False):
-        actions.append('group')
-    return actions
+from ansible_collections.openvz.cloud.plugins.module_utils._host.agent_properties import (
+    AGENT_PROPERTIES_ARGUMENT_SPEC, AgentPropertiesError, run_agent_properties_module)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type='path', default='/etc/cloudstack/agent/agent.properties'),
-            properties=dict(type='dict', required=True),
-            mode=dict(type='str', default='0600'),
-            owner=dict(type='str'),
-            group=dict(type='str'),
-        ),
-        supports_check_mode=True,
-    )
-    path = module.params['path']
-    if not _OCTAL_MODE_RE.match(module.params['mode']):
-        module.fail_json(msg='mode must be octal digits such as 0600, got %r' % module.params['mode'])
-    mode = int(module.params['mode'], 8)
-    managed = {}
-    for key, value in module.params['properties'].items():
-        if not key:
-            module.fail_json(msg='properties has an empty key')
-        managed[key] = None if value is None else property_text(value)
-
-    current = read_properties(module, path)
-    merged, changed_keys, removed_keys = merge_properties(current or {}, managed)
-    owner, group = module.params['owner'], module.params['group']
-    actions = []
-    # Attributes first: a rewrite then inherits the corrected owner and group.
-    if current is not None:
-        actions.extend(apply_attributes(module, path, mode, owner, group))
-    if current is None or changed_keys or removed_keys:
-        actions.insert(0, 'create' if current is None else 'rewrite')
-        if not module.check_mode:
-            write_properties(module, path, merged, mode)
-            if current is None:
-                actions.extend(apply_attributes(module, path, mode, owner, group))
-
-    result = dict(
-        changed=bool(actions),
-        path=path,
-        properties=dict((key, merged[key]) for key in managed if key in merged),
-        changed_keys=changed_keys,
-        removed_keys=removed_keys,
-        actions=actions,
-    )
-    if module._diff:
-        result['diff'] = dict(before=managed_view(current or {}, managed),
-                              after=managed_view(merged, managed),
-                              before_header=path, after_header=path)
+    module = AnsibleModule(argument_spec=AGENT_PROPERTIES_ARGUMENT_SPEC, supports_check_mode=True)
+    try:
+        result = run_agent_properties_module(module)
+    except AgentPropertiesError as exc:
+        module.fail_json(msg=str(exc), path=module.params['path'])
     module.exit_json(**result)
 
 

@@ -120,3 +120,12 @@ def fake_runner(expect, files=None):
     if files is not None:
         runner.read_file = files.get
     return runner
+
+
+def commandless_module(monkeypatch, capsys, module):
+    """``run(args, check_mode=False, diff=False)`` for a module that runs no command at all
+    (the harness fails the test on any command); returns the module's JSON result."""
+    def run(args, check_mode=False, diff=False):
+        return run_module(monkeypatch, capsys, module, args, Expect([]), check_mode=check_mode, diff=diff,
+                          vz_options=False)
+    return run

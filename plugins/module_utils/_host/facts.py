@@ -3,8 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What CloudStack discovery learns about a host, read from /proc, /sys and /etc.
 
-Every file is read through a HostRoot so unit tests can point it at a fixture tree.
-References: cloudstack.md sections 1.1, 2 and 5; openvz-cli.md section 8.
+Every file is read through a HostRoot so unit tests can point it at a fixture tree; the
+commands (``vzctl --version``, ``vzlist -a -1``, ``ip``) go through a runner.
+References: CloudStack's scripts/vm/hypervisor/versions.sh (Host.OS strings), the KVM agent's
+LibvirtComputingResource (CPU, memory, the private interface whose address makes the guid);
+OpenVZ detection from /proc/vz and vzctl(8).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,6 +17,8 @@ import hashlib
 import os
 import re
 import uuid
+
+from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import DEFAULT_CONF_DIR
 
 _LEGACY_KERNEL_RE = re.compile(r'-\d{3}stab\d+')
 _VZ7_KERNEL_RE = re.compile(r'\.vz7\.')
@@ -212,7 +217,7 @@ def kernel_release(host):
     return os.uname()[2]
 
 
-# ---- OpenVZ detection (openvz-cli.md section 8) ----------------------------
+# ---- OpenVZ detection (/proc/vz, /proc/bc, vzctl --version) ----------------
 
 def kernel_flavour(release):
     if _VZ7_KERNEL_RE.search(release or ''):
@@ -287,7 +292,7 @@ def count_vzlist_ids(stdout):
     return len([line for line in stdout.splitlines() if line.strip()])
 
 
-def count_container_configs(host, conf_dir='/etc/vz/conf'):
+def count_container_configs(host, conf_dir=DEFAULT_CONF_DIR):
     """Container configs in the conf directory, 0.conf excluded."""
     count = 0
     for name in host.listdir(conf_dir):

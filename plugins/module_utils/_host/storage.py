@@ -17,10 +17,10 @@ import re
 import uuid
 
 from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import CTID_CONF_RE
-from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import DEFAULT_VZ_CONF, expand_veid, parse_vz_config
+from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import (
+    DEFAULT_CONF_DIR, DEFAULT_VZ_CONF, expand_veid, parse_vz_config, template_cache_dir)
 
 DEFAULT_PATH = '/vz'
-DEFAULT_TEMPLATE = '/vz/template'
 DEFAULT_PRIVATE = '/vz/private/$VEID'
 POOL_TYPE = 'Filesystem'
 # uuid5 namespace of every pool uuid this collection derives (uuid5 of its own name).
@@ -194,7 +194,7 @@ def template_cache_usage(cache_dir):
     return total, count
 
 
-def container_private_areas(host, vz_config, conf_dir='/etc/vz/conf'):
+def container_private_areas(host, vz_config, conf_dir=DEFAULT_CONF_DIR):
     """{ctid: private area path} for every container config (0.conf excluded)."""
     areas = {}
     try:
@@ -245,8 +245,7 @@ def collect(host, path=None, vz_conf=DEFAULT_VZ_CONF, blkid=None, include_usage=
         if fs_uuid is None and blkid is not None and mount['source'].startswith('/dev/'):
             fs_uuid = blkid(mount['source'])
     identity, uuid_source = filesystem_identity(stat_result, mount, fs_uuid)
-    template_dir = vz_config.get('TEMPLATE') or DEFAULT_TEMPLATE
-    cache_dir = os.path.join(template_dir, 'cache')
+    cache_dir = template_cache_dir(vz_config)
     cache_bytes, cache_count = template_cache_usage(host.path(cache_dir))
     areas = container_private_areas(host, vz_config)
     host_id = machine_id(host)

@@ -4,8 +4,8 @@
 """Template archives: names, the archive type from the content, checksums, and the archive a
 CloudStack ``template.properties`` describes.
 
-A cache file's suffix follows its content: vzctl looks the cache up by suffix and unpacks
-it accordingly (vzctl 4 lib/create.c).
+A cache file's suffix follows its content: vzctl looks the cache up by suffix (vzctl 4
+src/lib/create.c) and unpacks it with tar (scripts/vps-create.in).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -115,7 +115,8 @@ def file_digest(path, algorithm):
 
 
 def read_cloudstack_template(properties_path):
-    """The TAR archive a CloudStack ``template.properties`` describes (cloudstack.md 6.3).
+    """The TAR archive a CloudStack ``template.properties`` describes (the file CloudStack's
+    ``com.cloud.storage.template.TemplateLocation`` writes beside each template).
 
     Returns dict(path, filename, size, id, uniquename). Refuses what CloudStack itself would
     not load (no ``uniquename``/``virtualsize``), other formats than TAR, and entries whose

@@ -43,3 +43,27 @@ def test_write_atomic_failure_leaves_original_and_no_temp(tmp_path, monkeypatch)
         files.write_atomic(str(path), "replacement\n")
     assert path.read_text() == "original\n"
     assert os.listdir(str(tmp_path)) == ["record.json"]
+
+
+def test_write_atomic_through_a_mover_keeps_mode_of_a_new_file(tmp_path):
+    path = str(tmp_path / "agent.properties")
+    seen = []
+
+    def mover(src, dest):
+        # What AnsibleModule.atomic_move does with an existing dest: it copies dest's mode.
+        seen.append(stat.S_IMODE(os.stat(dest).st_mode))
+        os.chmod(src, stat.S_IMODE(os.stat(dest).st_mode))
+        os.rename(src, dest)
+
+    files.write_atomic(path, "secret=1\n", 0o600, mover=mover)
+    assert seen == [0o600] and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert open(path).read() == "secret=1\n" and os.listdir(str(tmp_path)) == ["agent.properties"]
+
+
+def test_write_atomic_mover_failure_removes_the_new_file(tmp_path):
+    def mover(src, dest):
+        raise OSError(13, "Permission denied")
+
+    with pytest.raises(OSError):
+        files.write_atomic(str(tmp_path / "vz.conf"), "A=1\n", mover=mover)
+    assert os.listdir(str(tmp_path)) == []

@@ -1,4 +1,4 @@
-"""java_properties: java.util.Properties load/store rules (cloudstack.md section 6.4)."""
+"""java_properties: java.util.Properties load/store rules (Properties.load(InputStream), store())."""
 
 import os
 import shutil

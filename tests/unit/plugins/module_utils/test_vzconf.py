@@ -1,4 +1,4 @@
-"""Config syntax (openvz-cli.md 4.1) and NETIF (6.1)."""
+"""vz.conf syntax as vzctl reads it, the settings editor, NETIF lists."""
 
 import os
 
@@ -61,3 +61,54 @@ def test_parse_netif(value, expected):
                                             ('/vz/${VEID}/x', '/vz/101/x'), (None, None)])
 def test_expand_veid(path, expected):
     assert vzconf.expand_veid(path, 101) == expected
+
+
+SHIPPED = ('## Global parameters\nVIRTUOZZO=yes\n  VE_LAYOUT=ploop\n'
+           '# TEMPLATE=/old\nTEMPLATE="/vz/template"\nVE_PRIVATE=/vz/private/$VEID\n')
+
+
+@pytest.mark.parametrize('settings, text, changed, removed', [
+    # Same value, other quoting: untouched.
+    ({'VE_LAYOUT': 'ploop', 'TEMPLATE': '/vz/template'}, SHIPPED, [], []),
+    ({'VE_LAYOUT': 'simfs'}, SHIPPED.replace('  VE_LAYOUT=ploop', 'VE_LAYOUT="simfs"'), ['VE_LAYOUT'], []),
+    ({'VE_STOP_MODE': 'stop'}, SHIPPED + 'VE_STOP_MODE="stop"\n', ['VE_STOP_MODE'], []),
+    ({'VIRTUOZZO': None, 'NOPE': None}, SHIPPED.replace('VIRTUOZZO=yes\n', ''), [], ['VIRTUOZZO']),
+    ({'VE_ROOT': '/vz/root/$VEID'}, SHIPPED + 'VE_ROOT="/vz/root/$VEID"\n', ['VE_ROOT'], []),
+])
+def test_set_vz_config_touches_managed_lines_only(settings, text, changed, removed):
+    assert vzconf.set_vz_config(SHIPPED, settings) == (text, changed, removed)
+
+
+def test_set_vz_config_duplicates_agree_and_last_line_without_newline():
+    text, changed, _removed = vzconf.set_vz_config('A=1\n# c\nA=2', {'A': '1', 'B': 'x'})
+    assert text == 'A="1"\n# c\nA="1"\nB="x"\n' and changed == ['A', 'B']
+
+
+@pytest.mark.parametrize('key, value, message', [
+    ('ve_layout', 'simfs', 'upper-case shell variable name'),
+    ('VE-LAYOUT', 'simfs', 'upper-case shell variable name'),
+    ('', 'x', 'upper-case shell variable name'),
+    ('A', 'say "hi"', "must not contain '\"'"),
+    ('A', 'a\\b', 'must not contain'),
+    ('A', '`reboot`', 'must not contain'),
+    ('A', 'one\ntwo', 'must not contain'),
+    ('A', ['x'], 'not list'),
+])
+def test_check_setting_refuses(key, value, message):
+    with pytest.raises(vzconf.VzConfError) as err:
+        vzconf.check_setting(key, value)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize('value, text', [(True, 'yes'), (False, 'no'), (600, '600'), ('stop', 'stop'),
+                                         (None, None)])
+def test_check_setting_text(value, text):
+    assert vzconf.check_setting('A', value) == text
+
+
+@pytest.mark.parametrize('config, expected', [
+    ({}, '/vz/template/cache'),
+    ({'TEMPLATE': '/srv/vz/template/'}, '/srv/vz/template/cache'),
+])
+def test_template_cache_dir(config, expected):
+    assert vzconf.template_cache_dir(config) == expected

@@ -3,13 +3,15 @@
 import json
 import os
 import stat
+import sys
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import loads
 from ansible_collections.openvz.cloud.plugins.modules import agent_properties
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
+from cmd_harness import commandless_module  # noqa: E402  pylint: disable=wrong-import-position
 
 # As the package ships it, after keystore-setup added its passphrase (with escapes).
 SHIPPED = (
@@ -35,12 +37,9 @@ MANAGED = {
 }
 
 
-def run_module(capsys, args, check_mode=False, diff=False):
-    args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            agent_properties.main()
-    return json.loads(capsys.readouterr().out)
+@pytest.fixture
+def run(monkeypatch, capsys):
+    return commandless_module(monkeypatch, capsys, agent_properties)
 
 
 @pytest.fixture
@@ -51,8 +50,8 @@ def props_file(tmp_path):
     return path
 
 
-def test_sets_managed_keys_and_keeps_the_others(capsys, props_file):
-    result = run_module(capsys, {'path': str(props_file), 'properties': MANAGED})
+def test_sets_managed_keys_and_keeps_the_others(run, props_file):
+    result = run({'path': str(props_file), 'properties': MANAGED})
     assert result['changed'] is True
     assert result['actions'] == ['rewrite', 'mode']
     assert result['changed_keys'] == ['cluster', 'guid', 'host', 'iscsi.session.cleanup.enabled',
@@ -73,10 +72,10 @@ def test_sets_managed_keys_and_keeps_the_others(capsys, props_file):
     assert lines[-1] == 'iscsi.session.cleanup.enabled=false'
 
 
-def test_second_run_changes_nothing(capsys, props_file):
-    run_module(capsys, {'path': str(props_file), 'properties': MANAGED})
+def test_second_run_changes_nothing(run, props_file):
+    run({'path': str(props_file), 'properties': MANAGED})
     before = props_file.read_bytes()
-    result = run_module(capsys, {'path': str(props_file), 'properties': MANAGED})
+    result = run({'path': str(props_file), 'properties': MANAGED})
     assert result['changed'] is False and result['actions'] == []
     assert props_file.read_bytes() == before
 
@@ -85,12 +84,12 @@ def test_second_run_changes_nothing(capsys, props_file):
     (None, ['create']),
     (SHIPPED, ['rewrite', 'mode']),
 ])
-def test_check_mode_reports_without_writing(capsys, tmp_path, contents, expected_actions):
+def test_check_mode_reports_without_writing(run, tmp_path, contents, expected_actions):
     path = tmp_path / 'agent.properties'
     if contents is not None:
         path.write_bytes(contents)
         os.chmod(str(path), 0o644)
-    result = run_module(capsys, {'path': str(path), 'properties': MANAGED}, check_mode=True)
+    result = run({'path': str(path), 'properties': MANAGED}, check_mode=True)
     assert result['changed'] is True and result['actions'] == expected_actions
     if contents is None:
         assert not path.exists()
@@ -99,24 +98,24 @@ def test_check_mode_reports_without_writing(capsys, tmp_path, contents, expected
         assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o644
 
 
-def test_creates_a_private_file(capsys, tmp_path):
+def test_creates_a_private_file(run, tmp_path):
     path = tmp_path / 'agent.properties'
-    result = run_module(capsys, {'path': str(path), 'properties': {'host': 'mgmt.example', 'port': 8250}})
+    result = run({'path': str(path), 'properties': {'host': 'mgmt.example', 'port': 8250}})
     assert result['actions'] == ['create']
     assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
     assert loads(path.read_bytes()) == {'host': 'mgmt.example', 'port': '8250'}
     assert os.listdir(str(tmp_path)) == ['agent.properties']
 
 
-def test_null_removes_a_key(capsys, props_file):
-    result = run_module(capsys, {'path': str(props_file), 'properties': {'workers': None, 'port': 8250}})
+def test_null_removes_a_key(run, props_file):
+    result = run({'path': str(props_file), 'properties': {'workers': None, 'port': 8250}})
     assert result['removed_keys'] == ['workers'] and result['changed_keys'] == []
     assert 'workers' not in loads(props_file.read_bytes())
     assert result['properties'] == {'port': '8250'}
 
 
-def test_diff_shows_managed_keys_only(capsys, props_file):
-    result = run_module(capsys, {'path': str(props_file), 'properties': {'host': '192.0.2.10'}}, diff=True)
+def test_diff_shows_managed_keys_only(run, props_file):
+    result = run({'path': str(props_file), 'properties': {'host': '192.0.2.10'}}, diff=True)
     assert result['diff']['before'] == 'host=localhost\n'
     assert result['diff']['after'] == 'host=192.0.2.10\n'
     assert 'passphrase' not in json.dumps(result)
@@ -126,13 +125,13 @@ def test_diff_shows_managed_keys_only(capsys, props_file):
     ({'mode': '644x'}, 'mode must be octal'),
     ({'path': '/nonexistent-dir-openvz-cloud/agent.properties'}, 'install the agent package first'),
 ])
-def test_clear_failures(capsys, args, message):
-    result = run_module(capsys, dict({'properties': {'host': 'a'}}, **args))
+def test_clear_failures(run, args, message):
+    result = run(dict({'properties': {'host': 'a'}}, **args))
     assert result['failed'] is True and message in result['msg']
 
 
-def test_bad_unicode_escape_fails(capsys, tmp_path):
+def test_bad_unicode_escape_fails(run, tmp_path):
     path = tmp_path / 'agent.properties'
     path.write_bytes(b'host=\\u12\n')
-    result = run_module(capsys, {'path': str(path), 'properties': {'host': 'a'}})
+    result = run({'path': str(path), 'properties': {'host': 'a'}})
     assert result['failed'] is True and 'not a valid Java properties file' in result['msg']

@@ -3,7 +3,6 @@
 import gzip
 import hashlib
 import io
-import json
 import os
 import sys
 import tarfile
@@ -14,7 +13,7 @@ from ansible_collections.openvz.cloud.plugins.module_utils._templates.cache impo
 from ansible_collections.openvz.cloud.plugins.modules import template
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
-from cmd_harness import Expect, run_module as harness_run  # noqa: E402  pylint: disable=wrong-import-position
+from cmd_harness import commandless_module  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def make_tar():
@@ -33,11 +32,7 @@ SHA256 = 'sha256:' + hashlib.sha256(TGZ).hexdigest()
 
 @pytest.fixture
 def run(monkeypatch, capsys):
-    """template.main() through the harness: the module runs no command at all."""
-    def run_module(args, check_mode=False, diff=False):
-        return harness_run(monkeypatch, capsys, template, args, Expect([]), check_mode=check_mode, diff=diff,
-                           vz_options=False)
-    return run_module
+    return commandless_module(monkeypatch, capsys, template)
 
 
 @pytest.fixture
@@ -76,7 +71,7 @@ def test_check_then_apply_then_idempotent(run, vz):
 def test_absent_check_mode_and_apply(run, vz):
     run(args_for(vz))
     checked = run({'name': 'centos-7-x86_64', 'state': 'absent', 'vz_conf': str(vz / 'etc' / 'vz.conf')},
-                         check_mode=True, diff=True)
+                  check_mode=True, diff=True)
     assert checked['changed'] is True and checked['diff']['after'] == {'state': 'absent'}
     assert os.path.exists(str(vz / 'vz' / 'template' / 'cache' / 'centos-7-x86_64.tar.gz'))
     removed = run({'name': 'centos-7-x86_64', 'state': 'absent', 'vz_conf': str(vz / 'etc' / 'vz.conf')})
