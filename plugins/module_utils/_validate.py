@@ -17,7 +17,8 @@ import re
 IFNAME_MAX = 15
 # The suffixes a template cache may carry: legacy (vzctl 4 lib/create.c tries .tar, .tar.gz,
 # .tar.bz2, .tar.xz) and EZ caches of OpenVZ 7/9 (.tar.lz4, .tar.lzrw).
-TEMPLATE_ARCHIVE_SUFFIXES = ('.tar', '.tar.gz', '.tar.bz2', '.tar.xz', '.tar.lz4', '.tar.lzrw')
+LEGACY_CACHE_SUFFIXES = ('.tar', '.tar.gz', '.tar.bz2', '.tar.xz')
+TEMPLATE_ARCHIVE_SUFFIXES = LEGACY_CACHE_SUFFIXES + ('.tar.lz4', '.tar.lzrw')
 
 _IFNAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
 _TEMPLATE_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')

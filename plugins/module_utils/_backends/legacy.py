@@ -201,14 +201,12 @@ class LegacyBackend(Backend):
         return ids.legacy_ctid(container_id, error)
 
     def template_cache_dir(self):
-        return os.path.join(self.global_conf.get('TEMPLATE') or '/vz/template', 'cache')
+        return vzconf.template_cache_dir(self.global_conf)
 
     def template_exists(self, name):
-        cache = self.template_cache_dir()
-        present = self.runner.list_dir(cache)
+        present = self.runner.list_dir(self.template_cache_dir())
         # vzctl 4 tries these suffixes in this order (vzctl src/lib/create.c).
-        suffixes = ('.tar', '.tar.gz', '.tar.bz2', '.tar.xz')
-        return any(name + suffix in present for suffix in suffixes)
+        return any(name + suffix in present for suffix in _validate.LEGACY_CACHE_SUFFIXES)
 
     def exec_argv(self, container_id, command):
         return [self.vzctl, 'exec2', str(container_id)] + list(command)
