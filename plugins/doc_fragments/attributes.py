@@ -42,6 +42,13 @@ attributes:
     support: full
 '''
 
+    IDEMPOTENT = r'''
+options: {}
+attributes:
+  idempotent:
+    support: full
+'''
+
     INFO_MODULE = r'''
 options: {}
 attributes:

@@ -54,13 +54,8 @@ options:
 extends_documentation_fragment:
   - openvz.cloud.attributes
   - openvz.cloud.attributes.actiongroup_openvz
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: full
+  - openvz.cloud.attributes.changes
+  - openvz.cloud.attributes.idempotent
 seealso:
   - module: openvz.cloud.host_info
   - module: openvz.cloud.local_storage_info
