@@ -48,8 +48,11 @@ def ee_collections(tmp_path_factory):
     base = tmp_path_factory.mktemp("ee")
     run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path", str(base / "dist"), REPO])
     tarball, = glob.glob(str(base / "dist" / "openvz-cloud-*.tar.gz"))
+    # only the new directory on the path: with the repository's link there (make exports it),
+    # ansible-galaxy would call the collection installed and skip it
     run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "-p",
-         str(base / "collections"), tarball])
+         str(base / "collections"), tarball],
+        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(base / "collections")))
     installed = base / "collections" / "ansible_collections" / "openvz" / "cloud"
     assert (installed / "MANIFEST.json").is_file() and not installed.is_symlink()
     return str(base / "collections")

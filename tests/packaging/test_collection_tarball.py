@@ -70,9 +70,11 @@ def test_tarball_holds_the_collection_and_nothing_else(tarball):
 def test_installed_tarball_documents_its_content(tarball, tmp_path):
     """Installed as from Galaxy: ansible-doc finds every module, the filter and the roles."""
     collections = tmp_path / "collections"
-    run([os.path.join(VENV_BIN, "ansible-galaxy"), "collection", "install", "--offline", "-p", str(collections),
-         tarball])
+    # only the new directory: with the repository's link on the path (make exports it),
+    # ansible-galaxy would call the collection installed and skip it
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections))
+    run([os.path.join(VENV_BIN, "ansible-galaxy"), "collection", "install", "--offline", "-p", str(collections),
+         tarball], env=env)
     listed = run([os.path.join(VENV_BIN, "ansible-doc"), "-t", "module", "-l", "openvz.cloud"], env=env)
     for module in ("container", "containers", "container_info", "bridge", "vlan", "host_info",
                    "local_storage_info", "template", "agent_properties"):
