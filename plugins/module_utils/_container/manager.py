@@ -179,7 +179,7 @@ class ContainerManager(object):
                     continue
                 done.add((trunk, vlan))
                 outcome = vlans.ensure_vlan_bridge(self.runner, trunk, vlan,
-                                                  check_mode=self.check_mode)
+                                                   check_mode=self.check_mode)
                 if outcome.get('changed'):
                     result['actions'].append('vlan_bridge')
                     result['commands'].append(['vlan_bridge', outcome.get('bridge')])
