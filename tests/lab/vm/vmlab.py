@@ -34,8 +34,13 @@ import vmimage  # noqa: E402  pylint: disable=wrong-import-position
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 EMULATOR_SRC = os.path.join(REPO_ROOT, "tests", "emulator")
 EMULATOR_DEST = "/opt/openvz-emulator"
-EMULATOR_COMMANDS = ("vzctl", "vzlist", "vznetcfg", "vznetaddbr", "prlctl", "prlsrvctl", "vzpkg")
-FLAVOURS = ("legacy", "vz7")
+# The commands of each line's host: a legacy host has no prlctl (its presence is what
+# tells a 7/9 host apart).
+EMULATOR_COMMANDS = {
+    "legacy": ("vzctl", "vzlist", "vznetcfg", "vznetaddbr"),
+    "vz7": ("vzctl", "vzlist", "vznetcfg", "vznetaddbr", "prlctl", "prlsrvctl", "vzpkg"),
+}
+FLAVOURS = tuple(EMULATOR_COMMANDS)
 EMULATOR_SKIP = ("__pycache__", ".pytest_cache")
 
 STATE_FILE = "state.json"
@@ -360,8 +365,11 @@ class LabVM:
             raise LabError("copying tests/emulator into the VM failed: %s"
                            % result.stderr.decode("utf-8", "replace").strip())
         bin_dir = os.path.join(EMULATOR_SRC, "bin")
-        links = [name for name in EMULATOR_COMMANDS if os.path.isfile(os.path.join(bin_dir, name))]
-        script = 'set -e; dest=$1; shift; for cmd in "$@"; do ln -sfn "$dest/bin/$cmd" "/usr/sbin/$cmd"; done'
+        links = [name for name in EMULATOR_COMMANDS[flavour]
+                 if os.path.isfile(os.path.join(bin_dir, name))]
+        # a reused VM may carry another flavour's links
+        script = 'for cmd in prlctl prlsrvctl vzpkg; do rm -f "/usr/sbin/$cmd"; done; '
+        script += 'set -e; dest=$1; shift; for cmd in "$@"; do ln -sfn "$dest/bin/$cmd" "/usr/sbin/$cmd"; done'
         if os.path.isfile(os.path.join(bin_dir, "openvz-emulator-setup")):
             script += '; "$dest/bin/openvz-emulator-setup" --root / --runtime netns --flavour ' + flavour
             if flavour == "vz7":
