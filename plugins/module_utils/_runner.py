@@ -236,12 +236,9 @@ class LocalFilesMixin(object):
 class ModuleRunner(LocalFilesMixin, Runner):
     """Inside a module: ``AnsibleModule.run_command`` with the C locale."""
 
-    def __init__(self, module, timeout=None, paths=None):
+    def __init__(self, module, timeout=None):
         super(ModuleRunner, self).__init__(timeout=timeout)
         self.module = module
-        for name, path in (paths or {}).items():
-            if path:
-                self._paths[name] = path
 
     def _execute(self, argv, data):
         if data is None:
@@ -256,13 +253,10 @@ class ModuleRunner(LocalFilesMixin, Runner):
 class SubprocessRunner(LocalFilesMixin, Runner):
     """Plain ``subprocess`` on this machine (controller plugins, standalone programs, tests)."""
 
-    def __init__(self, timeout=None, env=None, paths=None):
+    def __init__(self, timeout=None, env=None):
         super(SubprocessRunner, self).__init__(timeout=timeout)
         self.env = dict(os.environ if env is None else env)
         self.env.update(C_LOCALE)
-        for name, path in (paths or {}).items():
-            if path:
-                self._paths[name] = path
 
     def _execute(self, argv, data):
         try:

@@ -115,6 +115,11 @@ def parse_ubc_pages(value):
     return parse_pair(value, one, 'page count')
 
 
+def format_kb(kb):
+    """A KB count (DISKSPACE) in the largest exact unit, or ``unlimited``."""
+    return 'unlimited' if kb == UNLIMITED else format_bytes(kb * 1024)
+
+
 def format_bytes(size):
     """Human form for messages: the largest exact unit (``2G``, ``1536M``, ``100``)."""
     if size == UNLIMITED:

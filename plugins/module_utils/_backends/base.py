@@ -48,6 +48,10 @@ class Plan(object):
         self.steps = []
         self.changes = []
         self.creates = False
+        # what the host reported before (None: the container does not exist)
+        self.current = None
+        # the config the new container starts from (its sample) when creating
+        self.config_before = {}
         self.restart_needed = False
         # the state the changes were computed against (a just-created one when creating)
         self.base = None

@@ -37,10 +37,6 @@ def size_arg(size):
     return units.format_bytes(size)
 
 
-def kb_text(kb):
-    return 'unlimited' if kb == units.UNLIMITED else units.format_bytes(kb * 1024)
-
-
 def count_text(count):
     return 'unlimited' if count == units.UNLIMITED else str(count)
 
@@ -247,14 +243,14 @@ class LegacyBackend(Backend):
             if spec.get(key):
                 args += ['--%s' % key, spec[key]]
         if spec.get('diskspace_kb'):
-            args += ['--diskspace', pair_arg(spec['diskspace_kb'], kb_text)]
+            args += ['--diskspace', pair_arg(spec['diskspace_kb'], units.format_kb)]
         if spec.get('diskinodes'):
             args += ['--diskinodes', pair_arg(spec['diskinodes'], count_text)]
         for address in spec.get('ipaddresses') or []:
             args += ['--ipadd', address]
         plan.add(self._vzctl('create', plan.id, *args))
         plan.creates = True
-        plan.sample_conf = sample_conf
+        plan.config_before = sample_conf
         # Only the create options are known now: every other setting follows in one set.
         return ContainerState(
             ctid=plan.id, hostname=spec.get('hostname'), description=spec.get('description'),
@@ -272,7 +268,7 @@ class LegacyBackend(Backend):
         if name in ('ram', 'swap'):
             return ['--%s' % name, size_arg(wanted)]
         if name == 'diskspace':
-            return ['--diskspace', pair_arg(wanted, kb_text)]
+            return ['--diskspace', pair_arg(wanted, units.format_kb)]
         if name == 'diskinodes':
             return ['--diskinodes', pair_arg(wanted, count_text)]
         if name in ('nameservers', 'searchdomains'):
@@ -349,8 +345,7 @@ class LegacyBackend(Backend):
                 args += step.argv[3:]
         if not args:
             return
-        ct_conf = getattr(plan, 'sample_conf', None) if plan.creates else self.ct_conf(plan.id)
-        ct_conf = ct_conf or {}
+        ct_conf = plan.config_before if plan.creates else self.ct_conf(plan.id)
         physpages = '--ram' in args or _has_vswap_limit(ct_conf.get('PHYSPAGES')) or \
             _has_vswap_limit(self.global_conf.get('PHYSPAGES'))
         swappages = '--swap' in args or 'SWAPPAGES' in ct_conf or 'SWAPPAGES' in self.global_conf

@@ -25,10 +25,6 @@ def public_id(container_id):
     return value
 
 
-def _kb_text(kb):
-    return 'unlimited' if kb == units.UNLIMITED else units.format_bytes(kb * 1024)
-
-
 def _kb_bytes(kb):
     if kb is None or kb == units.UNLIMITED:
         return kb
@@ -54,7 +50,7 @@ def public_view(view):
         'ram': _human(view.get('ram_bytes')), 'swap': _human(view.get('swap_bytes')),
         'cpus': view.get('cpus'), 'cpuunits': view.get('cpuunits'),
         'cpulimit': view.get('cpulimit'),
-        'diskspace': ('%s:%s' % (_kb_text(disk[0]), _kb_text(disk[1]))
+        'diskspace': ('%s:%s' % (units.format_kb(disk[0]), units.format_kb(disk[1]))
                       if disk and None not in disk else None),
         'diskspace_soft_bytes': _kb_bytes(disk[0]) if disk else None,
         'diskspace_bytes': _kb_bytes(disk[1]) if disk else None,
