@@ -20,11 +20,6 @@ attributes:
     description:
       - When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
       - This assumes that the system controlled/queried by the module has not changed in a relevant way.
-'''
-
-    ACTIONGROUP_OPENVZ = r'''
-options: {}
-attributes:
   action_group:
     description: Use C(group/openvz.cloud.openvz) in C(module_defaults) to set defaults for this module.
     support: full
@@ -42,9 +37,14 @@ attributes:
     support: full
 '''
 
-    IDEMPOTENT = r'''
+    # CHANGES, and a second run with the same arguments changes nothing.
+    CHANGES_IDEMPOTENT = r'''
 options: {}
 attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
   idempotent:
     support: full
 '''

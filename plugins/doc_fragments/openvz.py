@@ -35,10 +35,6 @@ options:
         C(timeout) of coreutils); the task then fails with rc 124. V(0) means no limit.
     type: int
     default: 600
-'''
-
-    HOST = r'''
-options:
   conf_dir:
     description:
       - Directory of the container configs C(<CTID>.conf) and the C(ve-<name>.conf-sample)

@@ -16,6 +16,8 @@ __metaclass__ = type
 import os
 import re
 
+from ansible_collections.openvz.cloud.plugins.module_utils._module import ModuleDefinition
+
 DEFAULT_CONF_DIR = '/etc/vz/conf'
 DEFAULT_VZ_CONF = '/etc/vz/vz.conf'
 # vzctl's default TEMPLATE (etc/vz.conf of vzctl 4); OS template caches live in its cache/.
@@ -201,3 +203,7 @@ def run_vz_conf_module(module):
     if module._diff:
         result['diff'] = dict(before=before, after=after, before_header=path, after_header=path)
     return result
+
+
+VZ_CONF_MODULE = ModuleDefinition(VZ_CONF_ARGUMENT_SPEC, run_vz_conf_module, errors=(VzConfError,),
+                                  detail_params=('path',))

@@ -53,9 +53,7 @@ options:
     type: str
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
-  - openvz.cloud.attributes.changes
-  - openvz.cloud.attributes.idempotent
+  - openvz.cloud.attributes.changes_idempotent
 seealso:
   - module: openvz.cloud.host_info
   - module: openvz.cloud.local_storage_info
@@ -112,20 +110,9 @@ actions:
   sample: [rewrite, mode]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.openvz.cloud.plugins.module_utils._host.agent_properties import AGENT_PROPERTIES_MODULE
 
-from ansible_collections.openvz.cloud.plugins.module_utils._host.agent_properties import (
-    AGENT_PROPERTIES_ARGUMENT_SPEC, AgentPropertiesError, run_agent_properties_module)
-
-
-def main():
-    module = AnsibleModule(argument_spec=AGENT_PROPERTIES_ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        result = run_agent_properties_module(module)
-    except AgentPropertiesError as exc:
-        module.fail_json(msg=str(exc), path=module.params['path'])
-    module.exit_json(**result)
-
+main = AGENT_PROPERTIES_MODULE.main
 
 if __name__ == '__main__':
     main()

@@ -193,10 +193,8 @@ options:
     default: false
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
   - openvz.cloud.attributes.changes
   - openvz.cloud.openvz
-  - openvz.cloud.openvz.host
   - openvz.cloud.openvz.allocation
 attributes:
   idempotent:
@@ -356,41 +354,9 @@ volume:
   sample: {path: /vz/private/2001, layout: ploop, size_limit_bytes: 10737418240, bytes_used: 524288}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.openvz.cloud.plugins.module_utils._backends import BACKEND_ARGUMENT_SPEC
-from ansible_collections.openvz.cloud.plugins.module_utils._container.manager import (
-    ConvergeError, manager_for)
-from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
-    ALLOCATION_OPTIONS, CONTAINER_OPTIONS, SpecError, normalise_spec)
-from ansible_collections.openvz.cloud.plugins.module_utils._container.views import (
-    converge_failure, public_result)
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
+from ansible_collections.openvz.cloud.plugins.module_utils._container.modules import CONTAINER_MODULE
 
-
-def main():
-    argument_spec = dict(CONTAINER_OPTIONS)
-    argument_spec.update(ALLOCATION_OPTIONS)
-    argument_spec.update(BACKEND_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_one_of=[('ctid', 'name')])
-    try:
-        spec = normalise_spec(module.params)
-        runner = ModuleRunner(module, timeout=module.params['command_timeout'])
-        manager = manager_for(runner, module.params, check_mode=module.check_mode)
-        results = manager.after_views(manager.converge([spec]))
-    except SpecError as exc:
-        module.fail_json(msg=str(exc))
-    except ConvergeError as exc:
-        module.fail_json(**converge_failure(exc, module._diff))
-    except CommandError as exc:
-        module.fail_json(**exc.fail_kwargs())
-    result = public_result(results[0], module._diff)
-    if result['restart_needed']:
-        module.warn('Container %s: changed settings (features/capabilities) take effect only '
-                    'after a restart; set restart_if_needed: true or state: restarted'
-                    % result['ctid'])
-    module.exit_json(**result)
-
+main = CONTAINER_MODULE.main
 
 if __name__ == '__main__':
     main()

@@ -38,10 +38,8 @@ options:
     default: true
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
   - openvz.cloud.attributes.info_module
   - openvz.cloud.openvz
-  - openvz.cloud.openvz.host
 seealso:
   - module: openvz.cloud.container
 '''
@@ -160,56 +158,9 @@ volumes:
   sample: [{ctid: 2001, path: /vz/private/2001, layout: ploop, size_limit_bytes: 10737418240, bytes_used: 536870912}]
 '''
 
-import fnmatch
+from ansible_collections.openvz.cloud.plugins.module_utils._container.modules import CONTAINER_INFO_MODULE
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.openvz.cloud.plugins.module_utils._backends import (
-    BACKEND_ARGUMENT_SPEC, backend_from_params)
-from ansible_collections.openvz.cloud.plugins.module_utils._container.ids import ContainerId
-from ansible_collections.openvz.cloud.plugins.module_utils._container.views import (
-    public_id, public_view, volume_view)
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
-
-
-def matches(state, params, wanted_ids):
-    if wanted_ids and state['ctid'] not in wanted_ids:
-        return False
-    if params['name'] and not any(fnmatch.fnmatchcase(state.get('name') or '', pattern)
-                                  for pattern in params['name']):
-        return False
-    return not params['status'] or state.get('status') in params['status']
-
-
-def main():
-    argument_spec = dict(
-        ctid=dict(type='list', elements='str'),
-        name=dict(type='list', elements='str'),
-        status=dict(type='list', elements='str',
-                    choices=['running', 'stopped', 'mounted', 'suspended', 'paused']),
-        netifs=dict(type='bool', default=True),
-    )
-    argument_spec.update(BACKEND_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    containers = []
-    volumes = []
-    try:
-        wanted_ids = set(ContainerId(value) for value in params['ctid'] or [])
-        backend = backend_from_params(ModuleRunner(module, timeout=params['command_timeout']),
-                                      params)
-        states = backend.read_containers()
-        for container_id in sorted(states):
-            if not matches(states[container_id], params, wanted_ids):
-                continue
-            state = backend.complete(states[container_id], read_config=params['netifs'])
-            containers.append(public_view(state))
-            volumes.append(dict(volume_view(state), ctid=public_id(container_id)))
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
-    except CommandError as exc:
-        module.fail_json(**exc.fail_kwargs())
-    module.exit_json(changed=False, containers=containers, volumes=volumes)
-
+main = CONTAINER_INFO_MODULE.main
 
 if __name__ == '__main__':
     main()

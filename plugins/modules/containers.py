@@ -174,10 +174,8 @@ options:
     type: str
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
   - openvz.cloud.attributes.changes
   - openvz.cloud.openvz
-  - openvz.cloud.openvz.host
   - openvz.cloud.openvz.allocation
 attributes:
   idempotent:
@@ -259,65 +257,9 @@ actions:
   sample: {"5000": [create, start]}
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.openvz.cloud.plugins.module_utils._backends import BACKEND_ARGUMENT_SPEC
-from ansible_collections.openvz.cloud.plugins.module_utils._container import ids
-from ansible_collections.openvz.cloud.plugins.module_utils._container.manager import (
-    DEFAULT_PARALLEL, ConvergeError, manager_for)
-from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
-    ALLOCATION_OPTIONS, CONTAINER_OPTIONS, SpecError, normalise_spec)
-from ansible_collections.openvz.cloud.plugins.module_utils._container.views import (
-    converge_failure, public_result)
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
+from ansible_collections.openvz.cloud.plugins.module_utils._container.modules import CONTAINERS_MODULE
 
-
-def main():
-    argument_spec = dict(
-        containers=dict(type='list', elements='dict', required=True,
-                        options=CONTAINER_OPTIONS, required_one_of=[('ctid', 'name')]),
-        exclusive=dict(type='bool', default=False),
-        exclusive_ctid_range=dict(type='list', elements='int'),
-        exclusive_name_pattern=dict(type='str'),
-        parallel=dict(type='int', default=DEFAULT_PARALLEL),
-    )
-    argument_spec.update(ALLOCATION_OPTIONS)
-    argument_spec.update(BACKEND_ARGUMENT_SPEC)
-    module = AnsibleModule(
-        argument_spec=argument_spec, supports_check_mode=True,
-        required_if=[('exclusive', True, ('exclusive_ctid_range', 'exclusive_name_pattern'), True)])
-    params = module.params
-    exclusive = None
-    try:
-        if params['parallel'] < 1:
-            raise SpecError('parallel must be at least 1')
-        specs = [normalise_spec(item) for item in params['containers']]
-        if params['exclusive']:
-            exclusive = {'name_pattern': params.get('exclusive_name_pattern'), 'ctid_range': None}
-            if params.get('exclusive_ctid_range') is not None:
-                exclusive['ctid_range'] = ids.ctid_range(params['exclusive_ctid_range'], SpecError)
-        runner = ModuleRunner(module, timeout=params['command_timeout'])
-        manager = manager_for(runner, params, check_mode=module.check_mode)
-        results = manager.after_views(manager.converge(specs, exclusive=exclusive))
-    except SpecError as exc:
-        module.fail_json(msg=str(exc))
-    except ConvergeError as exc:
-        module.fail_json(**converge_failure(exc, module._diff))
-    except CommandError as exc:
-        module.fail_json(**exc.fail_kwargs())
-    public = [public_result(result, module._diff) for result in results]
-    restart = [str(result['ctid']) for result in public if result['restart_needed']]
-    if restart:
-        module.warn('Containers %s: changed settings (features/capabilities) take effect only '
-                    'after a restart' % ', '.join(restart))
-    actions = dict((str(result['ctid']), result['actions']) for result in public
-                   if result['actions'])
-    output = dict(changed=bool(actions), containers=public, actions=actions)
-    if module._diff:
-        output['diff'] = dict(
-            (side, dict((str(r['ctid']), r['diff'][side]) for r in public if r['changed']))
-            for side in ('before', 'after'))
-    module.exit_json(**output)
-
+main = CONTAINERS_MODULE.main
 
 if __name__ == '__main__':
     main()

@@ -52,7 +52,6 @@ options:
     default: /
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
   - openvz.cloud.attributes.info_module
 seealso:
   - module: openvz.cloud.local_storage_info
@@ -144,39 +143,9 @@ host:
       type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import HOST_INFO_MODULE
 
-from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import HostFactsError, HostRoot, collect
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
-
-
-def load_bridges(runner):
-    # Imported here: only this module's bridge report needs the network code.
-    from ansible_collections.openvz.cloud.plugins.module_utils._net.ip import list_bridges
-    return list_bridges(runner)
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            management_bridge=dict(type='str'),
-            guid_address=dict(type='str'),
-            gather_bridges=dict(type='bool', default=True),
-            root=dict(type='path', default='/'),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    try:
-        host = collect(ModuleRunner(module), HostRoot(params['root']), params['management_bridge'],
-                       params['guid_address'], load_bridges if params['gather_bridges'] else None,
-                       warn=module.warn)
-    except HostFactsError as exc:
-        module.fail_json(msg=str(exc), **exc.details)
-    except CommandError as exc:
-        module.fail_json(**exc.fail_kwargs())
-    module.exit_json(changed=False, host=host)
-
+main = HOST_INFO_MODULE.main
 
 if __name__ == '__main__':
     main()

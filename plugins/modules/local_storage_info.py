@@ -55,7 +55,6 @@ options:
     default: /
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
   - openvz.cloud.attributes.info_module
 seealso:
   - module: openvz.cloud.host_info
@@ -154,32 +153,9 @@ storage:
       type: int
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.openvz.cloud.plugins.module_utils._host.storage import LOCAL_STORAGE_INFO_MODULE
 
-from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import HostRoot
-from ansible_collections.openvz.cloud.plugins.module_utils._host.storage import blkid_reader, collect
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import ModuleRunner
-from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import DEFAULT_VZ_CONF
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type='path'),
-            vz_conf=dict(type='path', default=DEFAULT_VZ_CONF),
-            container_usage=dict(type='bool', default=True),
-            root=dict(type='path', default='/'),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    try:
-        storage = collect(HostRoot(params['root']), params['path'], params['vz_conf'],
-                          blkid_reader(ModuleRunner(module)), params['container_usage'])
-    except OSError as exc:
-        module.fail_json(msg='Cannot read local storage at %s: %s' % (exc.filename, exc.strerror))
-    module.exit_json(changed=False, storage=storage)
-
+main = LOCAL_STORAGE_INFO_MODULE.main
 
 if __name__ == '__main__':
     main()

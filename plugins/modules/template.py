@@ -101,7 +101,6 @@ options:
     default: true
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
 attributes:
   check_mode:
     support: full
@@ -226,33 +225,9 @@ diff:
   type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.openvz.cloud.plugins.module_utils._templates.cache import TEMPLATE_MODULE
 
-from ansible_collections.openvz.cloud.plugins.module_utils._templates.archive import TemplateError
-from ansible_collections.openvz.cloud.plugins.module_utils._templates.cache import (
-    TEMPLATE_ARGUMENT_SPEC, run_template_module)
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=TEMPLATE_ARGUMENT_SPEC,
-        mutually_exclusive=[('src', 'properties')],
-        required_one_of=[('name', 'properties')],
-        required_if=[('state', 'absent', ['name'])],
-        supports_check_mode=True,
-    )
-    params = module.params
-    try:
-        result = run_template_module(params, module.check_mode)
-    except TemplateError as exc:
-        module.fail_json(msg=str(exc), name=params['name'])
-    except EnvironmentError as exc:
-        module.fail_json(msg='Template %s: %s' % (params['name'], exc))
-    diff = result.pop('diff')
-    if module._diff:
-        result['diff'] = diff
-    module.exit_json(**result)
-
+main = TEMPLATE_MODULE.main
 
 if __name__ == '__main__':
     main()

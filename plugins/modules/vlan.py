@@ -65,7 +65,6 @@ options:
 extends_documentation_fragment:
   - openvz.cloud.openvz.network_files
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
 attributes:
   check_mode:
     support: full
@@ -142,26 +141,9 @@ config_system:
   type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_native
+from ansible_collections.openvz.cloud.plugins.module_utils._net.vlans import VLAN_MODULE
 
-from ansible_collections.openvz.cloud.plugins.module_utils._net.vlans import VLAN_ARGUMENT_SPEC, run_vlan_module
-from ansible_collections.openvz.cloud.plugins.module_utils._net.persist import PERSIST_ARGUMENT_SPEC, PersistError
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, ModuleRunner
-
-
-def main():
-    argument_spec = dict(VLAN_ARGUMENT_SPEC)
-    argument_spec.update(PERSIST_ARGUMENT_SPEC)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    try:
-        result = run_vlan_module(module, ModuleRunner(module))
-    except CommandError as exc:
-        module.fail_json(**exc.fail_kwargs())
-    except (ValueError, PersistError) as exc:
-        module.fail_json(msg=to_native(exc))
-    module.exit_json(**result)
-
+main = VLAN_MODULE.main
 
 if __name__ == '__main__':
     main()

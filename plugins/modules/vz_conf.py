@@ -42,9 +42,7 @@ options:
     required: true
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.actiongroup_openvz
-  - openvz.cloud.attributes.changes
-  - openvz.cloud.attributes.idempotent
+  - openvz.cloud.attributes.changes_idempotent
 seealso:
   - module: openvz.cloud.local_storage_info
   - module: openvz.cloud.template
@@ -93,20 +91,9 @@ diff:
   type: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import VZ_CONF_MODULE
 
-from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import (
-    VZ_CONF_ARGUMENT_SPEC, VzConfError, run_vz_conf_module)
-
-
-def main():
-    module = AnsibleModule(argument_spec=VZ_CONF_ARGUMENT_SPEC, supports_check_mode=True)
-    try:
-        result = run_vz_conf_module(module)
-    except VzConfError as exc:
-        module.fail_json(msg=str(exc), path=module.params['path'])
-    module.exit_json(**result)
-
+main = VZ_CONF_MODULE.main
 
 if __name__ == '__main__':
     main()

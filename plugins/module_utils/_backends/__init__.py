@@ -11,8 +11,8 @@ from ansible_collections.openvz.cloud.plugins.module_utils._runner import Comman
 
 BACKENDS = ('auto', 'legacy', 'vz7')
 
-# Options of every module that drives containers (doc fragments openvz.cloud.openvz and
-# openvz.cloud.openvz.host document them once).
+# Options of every module that drives containers (doc fragment openvz.cloud.openvz
+# documents them once).
 BACKEND_ARGUMENT_SPEC = dict(
     backend=dict(type='str', default='auto', choices=list(BACKENDS)),
     vzctl_path=dict(type='path'),

@@ -18,21 +18,11 @@ import os
 
 from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError
 from ansible_collections.openvz.cloud.plugins.module_utils._templates.archive import (
-    ARCHIVE_SUFFIXES, SNIFF_SIZE, TemplateError, archive_suffix, format_checksum, parse_checksum,
+    ARCHIVE_SUFFIXES, TemplateError, archive_suffix, format_checksum, parse_checksum, read_head,
     validate_name)
 from ansible_collections.openvz.cloud.plugins.module_utils._templates.cache import RECORD_DIR_NAME
 from ansible_collections.openvz.cloud.plugins.module_utils._templates.copy import (
     PART_PREFIX, PART_SUFFIX, Source)
-
-
-def _read_head(stream):
-    head = b''
-    while len(head) < SNIFF_SIZE:
-        chunk = stream.read(SNIFF_SIZE - len(head))
-        if not chunk:
-            break
-        head += chunk
-    return head
 
 
 def install_remote(backend, name, src, checksum, timeout=600, opener=None):
@@ -58,7 +48,7 @@ def install_remote(backend, name, src, checksum, timeout=600, opener=None):
         part_name = '%s%s.%d%s' % (PART_PREFIX, name, os.getpid(), PART_SUFFIX)
         part = os.path.join(cache_dir, part_name)
         try:
-            head = _read_head(stream)
+            head = read_head(stream)
             suffix = archive_suffix(head)
             size, digest = runner.upload(stream, part, algorithm, first=head)
             if expected_size is not None and size != expected_size:

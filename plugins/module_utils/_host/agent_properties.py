@@ -16,6 +16,7 @@ import re
 
 from ansible.module_utils.common.text.converters import to_native, to_text
 
+from ansible_collections.openvz.cloud.plugins.module_utils._module import ModuleDefinition
 from ansible_collections.openvz.cloud.plugins.module_utils.files import write_atomic
 from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import JavaPropertiesError, dumps, loads
 
@@ -141,3 +142,7 @@ def run_agent_properties_module(module):
                               after=managed_view(merged, managed),
                               before_header=path, after_header=path)
     return result
+
+
+AGENT_PROPERTIES_MODULE = ModuleDefinition(AGENT_PROPERTIES_ARGUMENT_SPEC, run_agent_properties_module,
+                                           errors=(AgentPropertiesError,), detail_params=('path',))

@@ -18,6 +18,8 @@ import os
 import re
 import uuid
 
+from ansible_collections.openvz.cloud.plugins.module_utils._module import ModuleDefinition
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import ModuleRunner
 from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import DEFAULT_CONF_DIR
 
 _LEGACY_KERNEL_RE = re.compile(r'-\d{3}stab\d+')
@@ -335,6 +337,9 @@ class HostFactsError(Exception):
         super(HostFactsError, self).__init__(msg)
         self.details = details
 
+    def fail_kwargs(self):
+        return dict(self.details, msg=str(self))
+
 
 def management_interface(runner, host, name):
     """IPv4 address, netmask and MAC of the management bridge (or NIC)."""
@@ -391,3 +396,29 @@ def collect(runner, host, management_bridge=None, guid_address=None, bridges_loa
         'container_count': count,
         'container_count_source': count_source,
     }
+
+
+HOST_INFO_ARGUMENT_SPEC = dict(
+    management_bridge=dict(type='str'),
+    guid_address=dict(type='str'),
+    gather_bridges=dict(type='bool', default=True),
+    root=dict(type='path', default='/'),
+)
+
+
+def _load_bridges(runner):
+    # Imported here: only host_info's bridge report needs the network code.
+    from ansible_collections.openvz.cloud.plugins.module_utils._net.ip import list_bridges
+    return list_bridges(runner)
+
+
+def run_host_info(module):
+    """openvz.cloud.host_info: the ``exit_json`` arguments."""
+    params = module.params
+    host = collect(ModuleRunner(module), HostRoot(params['root']), params['management_bridge'],
+                   params['guid_address'], _load_bridges if params['gather_bridges'] else None,
+                   warn=module.warn)
+    return dict(changed=False, host=host)
+
+
+HOST_INFO_MODULE = ModuleDefinition(HOST_INFO_ARGUMENT_SPEC, run_host_info, errors=(HostFactsError,))

@@ -16,7 +16,9 @@ import os
 import re
 import uuid
 
-from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import CTID_CONF_RE
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import CTID_CONF_RE, HostRoot
+from ansible_collections.openvz.cloud.plugins.module_utils._module import ModuleDefinition
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import ModuleRunner
 from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import (
     DEFAULT_CONF_DIR, DEFAULT_VZ_CONF, expand_veid, parse_vz_config, template_cache_dir)
 
@@ -285,3 +287,30 @@ def blkid_reader(runner):
         value = result.stdout.strip()
         return value if result.rc == 0 and value else None
     return read_uuid
+
+
+LOCAL_STORAGE_ARGUMENT_SPEC = dict(
+    path=dict(type='path'),
+    vz_conf=dict(type='path', default=DEFAULT_VZ_CONF),
+    container_usage=dict(type='bool', default=True),
+    root=dict(type='path', default='/'),
+)
+
+
+class StorageError(Exception):
+    pass
+
+
+def run_local_storage_info(module):
+    """openvz.cloud.local_storage_info: the ``exit_json`` arguments."""
+    params = module.params
+    try:
+        storage = collect(HostRoot(params['root']), params['path'], params['vz_conf'],
+                          blkid_reader(ModuleRunner(module)), params['container_usage'])
+    except EnvironmentError as exc:
+        raise StorageError('Cannot read local storage at %s: %s' % (exc.filename, exc.strerror))
+    return dict(changed=False, storage=storage)
+
+
+LOCAL_STORAGE_INFO_MODULE = ModuleDefinition(LOCAL_STORAGE_ARGUMENT_SPEC, run_local_storage_info,
+                                             errors=(StorageError,))

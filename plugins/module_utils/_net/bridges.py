@@ -9,10 +9,14 @@ connection the module runs over.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible_collections.openvz.cloud.plugins.module_utils import _validate
-from ansible_collections.openvz.cloud.plugins.module_utils._net import names
+from ansible_collections.openvz.cloud.plugins.module_utils._module import ModuleDefinition
+from ansible_collections.openvz.cloud.plugins.module_utils._net import names, persist
 from ansible_collections.openvz.cloud.plugins.module_utils._net.ip import (
     IpClient, NetError, bridge_record, default_route, managed_addresses, read_links, read_routes)
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import ModuleRunner
 
 
 def management_address_from_env(environ):
@@ -322,10 +326,10 @@ def predicted_bridge(before, wanted):
     return after
 
 
-def run_bridge_module(module, runner, environ):
+def run_bridge_module(module, runner=None, environ=None):
     """openvz.cloud.bridge: returns the exit_json keyword arguments."""
-    # Imported here so the container and host_info modules need not ship the persistence code.
-    from ansible_collections.openvz.cloud.plugins.module_utils._net import persist
+    runner = runner or ModuleRunner(module)
+    environ = os.environ if environ is None else environ
     params = module.params
     name = params['name']
     present = params['state'] == 'present'
@@ -363,3 +367,7 @@ def run_bridge_module(module, runner, environ):
     if module._diff:
         result['diff'] = persist.runtime_diff('bridge %s (runtime)' % name, before, after, changes)
     return result
+
+
+BRIDGE_MODULE = ModuleDefinition(persist.with_persist_options(BRIDGE_ARGUMENT_SPEC), run_bridge_module,
+                                 errors=(ValueError, persist.PersistError))

@@ -15,8 +15,6 @@ import json
 import os
 import re
 
-from ansible.module_utils.common.text.converters import to_native
-
 from ansible_collections.openvz.cloud.plugins.module_utils.files import read_text, write_atomic as write_file_atomic
 
 IFCFG = 'ifcfg'
@@ -32,6 +30,11 @@ PERSIST_ARGUMENT_SPEC = dict(
     config_system=dict(type='str', default='auto', choices=['auto', IFCFG, IFUPDOWN]),
     config_dir=dict(type='path'),
 )
+
+
+def with_persist_options(argument_spec):
+    """A module's argument spec plus the persistence options."""
+    return dict(argument_spec, **PERSIST_ARGUMENT_SPEC)
 
 
 class PersistError(Exception):
@@ -206,7 +209,7 @@ def apply_files(changes, mover=None):
             try:
                 os.unlink(change['path'])
             except OSError as exc:
-                raise PersistError('Cannot remove %s: %s' % (change['path'], to_native(exc)))
+                raise PersistError('Cannot remove %s: %s' % (change['path'], exc))
         else:
             write_atomic(change['path'], change['after'], mover=mover)
 
@@ -218,7 +221,7 @@ def write_atomic(path, text, mode=0o644, mover=None):
             os.makedirs(directory, 0o755)
         write_file_atomic(path, text, mode, mover=mover)
     except (IOError, OSError) as exc:
-        raise PersistError('Cannot write %s: %s' % (path, to_native(exc)))
+        raise PersistError('Cannot write %s: %s' % (path, exc))
 
 
 def file_diffs(changes):

@@ -11,8 +11,10 @@ Shared API (stable): ensure_vlan_bridge(); vlan_bridge_name() is in ``_net.names
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.openvz.cloud.plugins.module_utils._net import names
+from ansible_collections.openvz.cloud.plugins.module_utils._module import ModuleDefinition
+from ansible_collections.openvz.cloud.plugins.module_utils._net import names, persist
 from ansible_collections.openvz.cloud.plugins.module_utils._net.ip import IpClient, NetError, read_links
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import ModuleRunner
 
 VLAN_ARGUMENT_SPEC = dict(
     trunk=dict(type='str', required=True),
@@ -100,9 +102,9 @@ def vlan_record(links, trunk, vid, device, bridge):
     }
 
 
-def run_vlan_module(module, runner):
+def run_vlan_module(module, runner=None):
     """openvz.cloud.vlan: returns the exit_json keyword arguments."""
-    from ansible_collections.openvz.cloud.plugins.module_utils._net import persist
+    runner = runner or ModuleRunner(module)
     params = module.params
     pair = names.vlan_names(params['trunk'], params['vlan_id'], params.get('bridge'))
     if pair is None:
@@ -140,3 +142,7 @@ def run_vlan_module(module, runner):
     if module._diff:
         result['diff'] = persist.runtime_diff('vlan %s on %s (runtime)' % (vid, trunk), before, after, changes)
     return result
+
+
+VLAN_MODULE = ModuleDefinition(persist.with_persist_options(VLAN_ARGUMENT_SPEC), run_vlan_module,
+                               errors=(ValueError, persist.PersistError))

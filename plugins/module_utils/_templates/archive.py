@@ -61,6 +61,17 @@ def _is_tar_header(block):
     return int(stored, 8) == computed
 
 
+def read_head(stream):
+    """The first SNIFF_SIZE bytes of a stream (fewer when it is shorter), for archive_suffix."""
+    head = b''
+    while len(head) < SNIFF_SIZE:
+        chunk = stream.read(SNIFF_SIZE - len(head))
+        if not chunk:
+            break
+        head += chunk
+    return head
+
+
 def archive_suffix(head):
     """Cache suffix for an archive from its first bytes (at least 512 when plain tar)."""
     if head.startswith(b'\x1f\x8b'):

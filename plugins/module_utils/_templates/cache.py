@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 
+from ansible_collections.openvz.cloud.plugins.module_utils._module import ModuleDefinition
 from ansible_collections.openvz.cloud.plugins.module_utils._templates.archive import (
     ARCHIVE_SUFFIXES, TemplateError, file_digest, format_checksum, parse_checksum, read_cloudstack_template,
     validate_name)
@@ -286,13 +287,14 @@ def default_cache_dir(vz_conf):
     return template_cache_dir(read_vz_config(vz_conf))
 
 
-def run_template_module(params, check_mode):
-    """openvz.cloud.template: dict(changed, actions, template, diff[, cloudstack]).
+def run_template_module(module):
+    """openvz.cloud.template: dict(changed, actions, template[, diff][, cloudstack]).
 
     Raises TemplateError or EnvironmentError."""
+    params, check_mode, diff = module.params, module.check_mode, module._diff
     cache = TemplateCache(params['cache_dir'] or default_cache_dir(params['vz_conf']))
     if params['state'] == 'absent':
-        return ensure_absent(cache, params['name'], check_mode)
+        return _diff_if(ensure_absent(cache, params['name'], check_mode), diff)
     src = params['src']
     cloudstack = expected_size = None
     if params['properties']:
@@ -303,4 +305,17 @@ def run_template_module(params, check_mode):
     result = ensure_present(cache, request, source, check_mode)
     if cloudstack:
         result['cloudstack'] = cloudstack
+    return _diff_if(result, diff)
+
+
+def _diff_if(result, diff):
+    shown = result.pop('diff')
+    if diff:
+        result['diff'] = shown
     return result
+
+
+TEMPLATE_MODULE = ModuleDefinition(
+    TEMPLATE_ARGUMENT_SPEC, run_template_module, errors=(TemplateError, EnvironmentError),
+    detail_params=('name',), mutually_exclusive=[('src', 'properties')],
+    required_one_of=[('name', 'properties')], required_if=[('state', 'absent', ['name'])])

@@ -16,7 +16,7 @@ import tempfile
 import threading
 
 from ansible_collections.openvz.cloud.plugins.module_utils._templates.archive import (
-    ARCHIVE_SUFFIXES, CHUNK_SIZE, SNIFF_SIZE, TemplateError, archive_suffix, format_checksum)
+    ARCHIVE_SUFFIXES, CHUNK_SIZE, SNIFF_SIZE, TemplateError, archive_suffix, format_checksum, read_head)
 from ansible_collections.openvz.cloud.plugins.module_utils.files import fsync_dir, remove_if_exists
 
 PART_PREFIX = '.openvz-cloud.'
@@ -208,12 +208,7 @@ class _Hasher(object):
 
 def _copy_stream(stream, handle, part, algorithm):
     """Copy a stream (a download), hashing it; flush to disk; return (archive suffix, hex digest, size)."""
-    head = b''
-    while len(head) < SNIFF_SIZE:
-        chunk = stream.read(SNIFF_SIZE - len(head))
-        if not chunk:
-            break
-        head += chunk
+    head = read_head(stream)
     suffix = archive_suffix(head)
     hasher = _Hasher(part, algorithm)
     try:

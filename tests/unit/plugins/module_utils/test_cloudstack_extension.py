@@ -42,6 +42,12 @@ class RootedRunner(SubprocessRunner):
     def _rooted(self, path):
         return os.path.join(self.root, path.lstrip('/'))
 
+    def run(self, argv, *args, **kwargs):
+        # a shell script's path arguments (the capacity read's statvfs path) are host paths
+        if argv[:2] == ['sh', '-c']:
+            argv = argv[:4] + [self._rooted(arg) if arg.startswith('/') else arg for arg in argv[4:]]
+        return SubprocessRunner.run(self, argv, *args, **kwargs)
+
     def read_file(self, path):
         return SubprocessRunner.read_file(self, self._rooted(path))
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils._net import ip
+from ansible_collections.openvz.cloud.plugins.module_utils._net import bridges, ip
 from ansible_collections.openvz.cloud.plugins.modules import bridge
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -45,7 +45,7 @@ def batch(inputs, reply=OK):
 
 
 def run_module(monkeypatch, capsys, args, expect, files=None, environ=None, **kwargs):
-    monkeypatch.setattr(bridge.os, 'environ', environ or {})
+    monkeypatch.setattr(bridges.os, "environ", environ or {})
     return harness_run(monkeypatch, capsys, bridge, args, expect, files=files or {}, vz_options=False, **kwargs)
 
 
