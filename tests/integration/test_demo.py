@@ -4,21 +4,37 @@ cluster, linked by eth1, the first also serving NFS secondary storage; playbooks
 second run changes anything) and the summary. The tests then observe the VMs: the template
 synced byte for byte and the export unmounted, each agent's guid, veth NICs in their bridges,
 and VLAN 100 joining app1 (ovzvm1) and app2 (ovzvm2) across the trunk while isolating web.
+
+On the same two hosts the CloudStack extension, called by the harness as the management
+server calls it, deploys i-2-401 on VLAN 100 of ovzvm1, i-2-402 on VLAN 100 and i-2-403 on
+VLAN 200 of ovzvm2 (trunk eth1, bridges br<trunk>-<vid> made when missing), from a template
+it installs on demand from an http URL on this machine (streamed over SSH, verified): 401
+reaches 402 across the hosts, not 403.
 """
 
 import hashlib
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
-from vm_fixture import _load_vmlab, require_vm_lab
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+import cloudstack_harness as cs  # noqa: E402  pylint: disable=wrong-import-position
+from vm_fixture import _load_vmlab, require_vm_lab  # noqa: E402  pylint: disable=wrong-import-position
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO = os.path.join(REPO, "scripts", "demo.sh")
 DEMO_TIMEOUT = 1500
+ENTRY = os.path.join(REPO, "extensions", "cloudstack", "openvz.py")
+BUILDER = os.path.join(REPO, "tests", "emulator", "templates", "build_busybox_template.py")
+CS_TEMPLATE = "cs-vlan-busybox-x86_64"
+# (instance number, host, VLAN, address on that VLAN)
+CS_VMS = ((401, "ovzvm1", 100, "198.18.100.41"), (402, "ovzvm2", 100, "198.18.100.42"),
+          (403, "ovzvm2", 200, "198.18.100.43"))
 # The hosts' storage network addresses on eth1; the demo derives their guids from them.
 HOSTS = {"ovzvm1": "198.18.1.1", "ovzvm2": "198.18.1.2"}
 
@@ -106,3 +122,71 @@ def test_vlan_100_joins_app1_and_app2_across_hosts_but_not_web(demo):
         "app1 (ovzvm1) cannot reach app2 (ovzvm2) on VLAN 100"
     isolated = app1.ssh(["vzctl", "exec", "102", "ping -c 1 -W 2 198.18.100.1"])
     assert isolated.returncode != 0, "app1 on VLAN 100 reaches web on the untagged bridge"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def extension_vms(demo, tmp_path):
+    """The extension's three instances on the demo hosts; deleted through it afterwards."""
+    _run_dir, _output, vms = demo
+    subprocess.run([sys.executable, BUILDER, str(tmp_path), "--name", CS_TEMPLATE], check=True,
+                   stdout=subprocess.DEVNULL)
+    archive = CS_TEMPLATE + ".tar.gz"
+    with open(str(tmp_path / archive), "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *args: _Quiet(*args, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    details = {"ostemplate": CS_TEMPLATE, "layout": "simfs",
+               "template_url": "http://127.0.0.1:%d/%s" % (server.server_port, archive),
+               "template_checksum": "sha256:" + digest}
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    harness = cs.Harness(ENTRY, str(tmp_path / "data"), env=env)
+    deployed = []
+    for number, host, vlan, address in CS_VMS:
+        lab_vm = vms[host]
+        known_hosts = str(tmp_path / ("known_hosts-" + host))
+        with open(lab_vm.state["known_hosts"]) as source, open(known_hosts, "w") as handle:
+            for line in source:
+                if line.strip() and not line.startswith("#"):
+                    kind, key = line.split()[1:3]
+                    handle.write("[%s]:%s %s %s\n" % (lab_vm.host, lab_vm.port, kind, key))
+        cloud = cs.CloudStack(harness, {
+            "host": lab_vm.host, "ssh_port": str(lab_vm.port), "ssh_key_file": lab_vm.key,
+            "ssh_known_hosts_file": known_hosts, "vlan_trunk": "eth1", "ctid_range": "4400-4499"})
+        machine = cs.VM(number, vm_details=details, nics=[cs.nic(0, "02:01:00:cc:01:%02x" % (number - 400), vlan)])
+        deployed.append((cloud, machine, lab_vm, address))
+    try:
+        yield deployed
+    finally:
+        server.shutdown()
+        for cloud, machine, _lab_vm, _address in deployed:
+            cloud.delete(machine)
+
+
+def test_extension_vlan_100_joins_two_hosts_and_200_is_isolated(extension_vms):  # pylint: disable=redefined-outer-name
+    ctids = {}
+    for cloud, machine, _lab_vm, _address in extension_vms:
+        outcome = cloud.create(machine)
+        assert outcome.rc == 0 and outcome.document["status"] == "success", outcome
+        ctids[machine.number] = outcome.document["container"]
+    for _cloud, machine, lab_vm, address in extension_vms:
+        vid = dict((number, vlan) for number, _host, vlan, _a in CS_VMS)[machine.number]
+        found = links(lab_vm)
+        assert found["veth%s.0" % ctids[machine.number]].get("master") == "breth1-%d" % vid
+        assert found["eth1.%d" % vid]["linkinfo"]["info_data"]["id"] == vid
+        ssh_ok(lab_vm, ["vzctl", "exec", str(ctids[machine.number]),
+                        "ip addr add %s/24 dev eth0 && ip link set eth0 up" % address])
+    first = extension_vms[0][2]
+    reached = first.ssh(["vzctl", "exec", str(ctids[401]), "ping -c 3 -W 3 198.18.100.42"])
+    assert reached.returncode == 0, "i-2-401 (ovzvm1, VLAN 100) cannot reach i-2-402 (ovzvm2, VLAN 100)\n%s%s" % (
+        reached.stdout, reached.stderr)
+    assert first.ssh(["vzctl", "exec", str(ctids[401]), "ping -c 1 -W 2 198.18.100.43"]).returncode != 0, \
+        "i-2-401 on VLAN 100 reaches i-2-403 on VLAN 200"
+    for cloud, machine, _lab_vm, _address in extension_vms:
+        assert cloud.status(machine).power_state == "PowerOn"

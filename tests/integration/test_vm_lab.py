@@ -1,5 +1,6 @@
 """The lab VM gives what this machine's kernel lacks: systemd, 802.1Q, vlan_filtering, NFS."""
 
+import json
 import os
 import subprocess
 import sys
@@ -73,3 +74,31 @@ def test_emulator_provisioned(vm_lab):
     assert target == "/opt/openvz-emulator/bin/vzctl"
     if os.path.isfile(os.path.join(EMULATOR_BIN, "openvz-emulator-setup")):
         run_ok(vm_lab, ["test", "-f", "/etc/vz/vz.conf"])
+
+
+def test_vz7_flavour_on_the_vm(vm_lab):
+    """The VM re-provisioned as an OpenVZ 7 host (the last test of the session's VM: it is
+    put back to legacy after): prlctl creates a container on the Bridged network over SSH."""
+    vm_lab.provision_emulator("vz7")
+    try:
+        assert run_ok(vm_lab, ["vzctl", "--version"]).strip().startswith("vzctl v.7")
+        out = run_ok(vm_lab, ["prlctl", "create", "ct1", "--vmtype", "ct", "--ostemplate",
+                              "busybox-1.35-x86_64"])
+        assert out.splitlines()[-1] == "The Container has been successfully created."
+        out = run_ok(vm_lab, ["prlctl", "set", "ct1", "--device-add", "net", "--network", "Bridged"])
+        host_ifname = out.split("dev='")[1].split("'")[0]
+        run_ok(vm_lab, ["prlctl", "start", "ct1"])
+        assert "eth0" in run_ok(vm_lab, ["prlctl", "exec", "ct1", "ip", "link"])
+        links = dict((link["ifname"], link) for link in json.loads(run_ok(vm_lab, ["ip", "-j", "link"])))
+        assert links[host_ifname].get("master") == "br0"
+        listed = json.loads(run_ok(vm_lab, ["prlctl", "list", "-a", "-j"]))
+        assert [(ct["name"], ct["status"]) for ct in listed] == [("ct1", "running")]
+        assert json.loads(run_ok(vm_lab, ["vzlist", "-a", "-j"]))[0]["ctid"] == listed[0]["uuid"]
+        run_ok(vm_lab, ["prlctl", "stop", "ct1"])
+        run_ok(vm_lab, ["prlctl", "delete", "ct1"])
+        assert json.loads(run_ok(vm_lab, ["prlctl", "list", "-a", "-j"])) == []
+    finally:
+        vm_lab.ssh(["prlctl", "stop", "ct1", "--kill"])
+        vm_lab.ssh(["prlctl", "delete", "ct1"])
+        vm_lab.provision_emulator("legacy")
+    assert vm_lab.ssh(["prlctl", "list"]).returncode != 0  # a legacy host again: no prlctl

@@ -124,6 +124,11 @@ class Backend(object):
     def plan_destroy(self, plan, spec):  # pragma: no cover - interface
         raise NotImplementedError
 
+    def power_states(self):  # pragma: no cover - interface
+        """``{name: status}`` of every named container, from one light list read (only the
+        fields it needs: what a cloud polls for every host, every minute)."""
+        raise NotImplementedError
+
     def power_by_name(self, name):  # pragma: no cover - interface
         """``running``, ``stopped`` or None (no such container) of one named container,
         without listing the others."""

@@ -327,11 +327,8 @@ class OpenVZExtension(object):
                 'power_state': POWER_ON if power == 'running' else POWER_OFF}
 
     def action_statuses(self):
-        states = {}
-        for state in self.backend.read_containers().values():
-            if state.get('name'):
-                states[state['name']] = POWER_ON if state.get('status') == 'running' \
-                    else POWER_OFF
+        states = dict((name, POWER_ON if status == 'running' else POWER_OFF)
+                      for name, status in self.backend.power_states().items())
         return {'status': 'success', 'power_state': states}
 
     def action_getconsole(self):

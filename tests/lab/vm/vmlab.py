@@ -41,6 +41,11 @@ EMULATOR_COMMANDS = {
     "vz7": ("vzctl", "vzlist", "vznetcfg", "vznetaddbr", "prlctl", "prlsrvctl", "vzpkg"),
 }
 FLAVOURS = tuple(EMULATOR_COMMANDS)
+# A 7/9 host's EZ OS template: the busybox tree, cached as vzpkg create cache makes it.
+TEMPLATE_BUILDER = os.path.join(EMULATOR_SRC, "templates", "build_busybox_template.py")
+TEMPLATE_NAME = "busybox-1.35-x86_64"
+VZ7_TEMPLATE_DIR = "/vz/template/busybox/1.35/x86_64/config/os/default"
+VZ7_BRIDGE = "br0"
 EMULATOR_SKIP = ("__pycache__", ".pytest_cache")
 
 STATE_FILE = "state.json"
@@ -373,11 +378,32 @@ class LabVM:
         if os.path.isfile(os.path.join(bin_dir, "openvz-emulator-setup")):
             script += '; "$dest/bin/openvz-emulator-setup" --root / --runtime netns --flavour ' + flavour
             if flavour == "vz7":
-                script += "; ip link show br0 >/dev/null 2>&1 || ip link add name br0 type bridge; ip link set dev br0 up"
+                script += ("; ip link show {0} >/dev/null 2>&1 || ip link add name {0} type bridge;"
+                           " ip link set dev {0} up").format(VZ7_BRIDGE)
         result = self.ssh(["sh", "-c", script, "sh", EMULATOR_DEST] + links, timeout=120)
         if result.returncode != 0:
             raise LabError("setting up the emulator in the VM failed (rc=%d): %s%s"
                            % (result.returncode, result.stdout, result.stderr))
+        if flavour == "vz7":
+            self._provision_ez_template()
+
+    def _provision_ez_template(self):
+        """The busybox tree as an EZ template with its cache, as on a netns vz7 lab host."""
+        if not os.path.isfile(TEMPLATE_BUILDER):
+            return
+        build_dir = self._path("templates")
+        subprocess.run([sys.executable, TEMPLATE_BUILDER, build_dir, "--name", TEMPLATE_NAME],
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(build_dir, TEMPLATE_NAME + ".tar.gz"), "rb") as handle:
+            tree = handle.read()
+        script = ('set -e; vzpkg install template "$1" >/dev/null; mkdir -p "$2"; '
+                  'cat > "$2/emulator-rootfs.tar.gz"; vzpkg create cache "$1" >/dev/null')
+        result = subprocess.run(self.ssh_argv(["sh", "-c", script, "sh", TEMPLATE_NAME,
+                                               VZ7_TEMPLATE_DIR]),
+                                input=tree, capture_output=True, timeout=300, check=False)
+        if result.returncode != 0:
+            raise LabError("caching the EZ template in the VM failed: %s"
+                           % result.stderr.decode("utf-8", "replace").strip())
 
     def down(self):
         """Stop qemu and delete the overlay; fine to call on a partial or stopped run."""
@@ -410,9 +436,12 @@ def main(argv=None):
     build.add_argument("--force", action="store_true", help="rebuild even if cached")
     build.add_argument("--prune", action="store_true",
                        help="then delete cached images of other (older) recipes")
-    for name in ("up", "down", "ssh", "status"):
+    for name in ("up", "down", "ssh", "status", "provision"):
         action = sub.add_parser(name)
         action.add_argument("--dir", required=True, help="run directory (overlay, pid, logs)")
+        if name == "provision":
+            action.add_argument("--flavour", choices=FLAVOURS, required=True,
+                                help="re-provision the running VM as a host of this line")
         if name == "up":
             action.add_argument("--netdev-opt", action="append", default=[],
                                 help="extra -netdev user option, e.g. guestfwd=...")
@@ -447,6 +476,8 @@ def main(argv=None):
             print(lab.inventory)
         elif args.action == "down":
             lab.down()
+        elif args.action == "provision":
+            lab.provision_emulator(args.flavour)
         elif args.action == "status":
             print(json.dumps(lab.status(), indent=2, sort_keys=True))
         elif args.action == "ssh":

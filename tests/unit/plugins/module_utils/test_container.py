@@ -284,3 +284,14 @@ def test_ram_zero_refused_swap_zero_kept():
         normalise_spec(params(ctid=101, ram='0'))
     assert 'without memory' in str(info.value)
     assert normalise_spec(params(ctid=101, swap='0'))['swap_bytes'] == 0
+
+
+def test_power_states_is_one_light_vzlist_read(tmp_path):
+    paths = make_host(tmp_path)
+    listing = '[\n  {\n    "ctid": 101,\n    "name": "web",\n    "status": "running"\n  },\n' \
+              '  {\n    "ctid": 102,\n    "name": null,\n    "status": "stopped"\n  },\n' \
+              '  {\n    "ctid": 103,\n    "name": "db",\n    "status": "stopped"\n  }\n]\n'
+    expect = Expect([(['/usr/sbin/vzlist', '-j', '-a', '-o', 'ctid,name,status'], (0, listing, ''))])
+    backend = LegacyBackend(fake_runner(expect), paths['conf_dir'], paths['vz_conf'])
+    assert backend.power_states() == {'web': 'running', 'db': 'stopped'}
+    expect.assert_done()
