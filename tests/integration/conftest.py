@@ -34,3 +34,13 @@ def lab():
             running_lab.down()
         finally:
             signal.signal(signal.SIGTERM, previous_handler)
+
+
+def pytest_collection_modifyitems(items):
+    """One VM boot per session: a test module that imports ``vm_lab`` itself defines a
+    second session fixture, and pytest boots (and keeps running) one VM per definition."""
+    modules = set(item.module for item in items if getattr(item, "module", None) is not None)
+    copies = sorted(module.__name__ for module in modules if hasattr(module, "vm_lab"))
+    if copies:
+        raise pytest.UsageError("%s import vm_lab; the conftest provides it (one VM per session)"
+                                % ", ".join(copies))

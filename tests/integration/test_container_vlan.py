@@ -15,7 +15,6 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
 from collection_path import ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
-from vm_fixture import vm_lab  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 
 TRUNK = 'ittrunk0'
 BRIDGE = 'brittrunk0-100'

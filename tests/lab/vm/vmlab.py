@@ -376,6 +376,9 @@ class LabVM:
         script = 'for cmd in prlctl prlsrvctl vzpkg; do rm -f "/usr/sbin/$cmd"; done; '
         script += 'set -e; dest=$1; shift; for cmd in "$@"; do ln -sfn "$dest/bin/$cmd" "/usr/sbin/$cmd"; done'
         if os.path.isfile(os.path.join(bin_dir, "openvz-emulator-setup")):
+            # another line's vz.conf defaults (layout, sample) go with its flavour
+            script += ('; was=$(sed -n "s/^FLAVOUR=//p" /var/lib/openvz-emulator/emulator.conf 2>/dev/null || true);'
+                       ' if [ -n "$was" ] && [ "$was" != %s ]; then rm -f /etc/vz/vz.conf; fi' % flavour)
             script += '; "$dest/bin/openvz-emulator-setup" --root / --runtime netns --flavour ' + flavour
             if flavour == "vz7":
                 script += ("; ip link show {0} >/dev/null 2>&1 || ip link add name {0} type bridge;"
