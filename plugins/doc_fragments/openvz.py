@@ -66,6 +66,21 @@ options:
     type: path
 '''
 
+    # The modules that read the OS template cache (cache.TEMPLATE_CACHE_ARGUMENT_SPEC).
+    TEMPLATE_CACHE = r'''
+options:
+  cache_dir:
+    description:
+      - Template cache directory. Defaults to C(<TEMPLATE>/cache) with C(TEMPLATE) read from
+        O(vz_conf), or C(/vz/template/cache).
+    type: path
+  vz_conf:
+    description:
+      - Global OpenVZ configuration file, read for C(TEMPLATE) when O(cache_dir) is not given.
+    type: path
+    default: /etc/vz/vz.conf
+'''
+
     NETWORK_FILES = r'''
 options:
   config_dir:

@@ -79,16 +79,6 @@ options:
       - Copy from O(src) even when the cached template looks unchanged.
     type: bool
     default: false
-  cache_dir:
-    description:
-      - Template cache directory. Defaults to C(<TEMPLATE>/cache) with C(TEMPLATE) read from
-        O(vz_conf), or C(/vz/template/cache).
-    type: path
-  vz_conf:
-    description:
-      - Global OpenVZ configuration file, read for C(TEMPLATE) when O(cache_dir) is not given.
-    type: path
-    default: /etc/vz/vz.conf
   timeout:
     description:
       - Timeout in seconds for connecting to and reading from an http(s) O(src).
@@ -101,6 +91,7 @@ options:
     default: true
 extends_documentation_fragment:
   - openvz.cloud.attributes
+  - openvz.cloud.openvz.template_cache
 attributes:
   check_mode:
     support: full

@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from lablib import Lab  # noqa: E402  pylint: disable=wrong-import-position
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LABCTL = os.path.join(REPO_ROOT, "tests", "lab", "labctl.py")
 OWNER_FILE = "/run/ovzlab/owner.json"
@@ -78,6 +80,36 @@ def test_flavours_per_host(mixed_lab):
     assert listing.startswith(TEMPLATE.ljust(34) + " ")
     with open(os.path.join(mixed_lab, "inventory.ini")) as handle:
         assert "lab_flavour=vz7" in handle.read()
+
+
+TEMPLATE_INFO_TARGET = os.path.join(REPO_ROOT, "tests", "integration", "targets", "template_info", "main.yml")
+# "<file> <size> <sha256>" of every non-hidden regular file of the cache directory
+CACHE_FILES_SCRIPT = ("cd /vz/template/cache && for f in *; do [ -f \"$f\" ] && printf '%s %s %s\\n' \"$f\" "
+                      "\"$(stat -c %s -- \"$f\")\" \"$(sha256sum < \"$f\" | cut -d' ' -f1)\"; done; true")
+CACHE_SUFFIXES = (".tar", ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.lz4", ".tar.lzrw")
+
+
+def test_template_info_on_both_lines(mixed_lab):
+    """openvz.cloud.template_info on ovz1 (legacy) and ovz2 (vz7), held against the files
+    and vzpkg's listing read over SSH (read-only, no clean-up)."""
+    result = Lab(mixed_lab).run_playbook(TEMPLATE_INFO_TARGET)
+    assert result.rc == 0, str(result)
+    reports = result.task_results("List the templates with their checksums")
+    for host, flavour in (("ovz1", "legacy"), ("ovz2", "vz7")):
+        report = reports[host]
+        assert report["backend"] == flavour and report["cache_dir"] == "/vz/template/cache"
+        on_disk = dict((fields[0], (int(fields[1]), "sha256:" + fields[2])) for fields in
+                       (line.split() for line in ssh_ok(mixed_lab, host, CACHE_FILES_SCRIPT).splitlines())
+                       if fields[0].endswith(CACHE_SUFFIXES))
+        reported = dict((entry["file"], (entry["size"], entry["checksum"])) for entry in report["templates"])
+        assert reported == on_disk
+        layouts = dict((entry["file"], entry["layouts"]) for entry in report["templates"])
+        assert layouts[TEMPLATE + ".tar.gz"] == (["ploop", "simfs"] if flavour == "legacy" else ["simfs"])
+    cached = [line.split()[0] for line in ssh_ok(mixed_lab, "ovz2", "vzpkg", "list", "-O", "--cached").splitlines()]
+    assert [entry["name"] for entry in reports["ovz2"]["os_templates"]] == cached
+    ez = [entry for entry in reports["ovz2"]["templates"] if entry["file"] == TEMPLATE + ".plain.ploopv2.tar.lz4"]
+    assert [(entry["layouts"], entry["os_template"], entry["vzpkg_cached"]) for entry in ez] == [
+        (["ploop"], TEMPLATE, True)]
 
 
 def test_vz7_container_on_the_bridged_network(mixed_lab):

@@ -30,6 +30,7 @@ _ALGORITHM_ALIASES = {
     'sha512': 'sha512', 'sha-512': 'sha512',
 }
 _DIGEST_HEX_LENGTH = {'md5': 32, 'sha1': 40, 'sha224': 56, 'sha256': 64, 'sha384': 96, 'sha512': 128}
+CHECKSUM_ALGORITHMS = tuple(sorted(_DIGEST_HEX_LENGTH))
 # Compressed formats this module does not install (vzctl 4 unpacks only tar, gzip, bzip2, xz).
 _UNSUPPORTED_MAGIC = (
     (b'\x28\xb5\x2f\xfd', 'zstd'),

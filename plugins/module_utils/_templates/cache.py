@@ -27,15 +27,21 @@ from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import DEFAULT
 
 RECORD_DIR_NAME = '.openvz-cloud'
 
+# Options of every module that reads the template cache (doc fragment
+# openvz.cloud.openvz.template_cache documents them once).
+TEMPLATE_CACHE_ARGUMENT_SPEC = dict(
+    cache_dir=dict(type='path'),
+    vz_conf=dict(type='path', default=DEFAULT_VZ_CONF),
+)
+
 TEMPLATE_ARGUMENT_SPEC = dict(
+    TEMPLATE_CACHE_ARGUMENT_SPEC,
     name=dict(type='str'),
     src=dict(type='str'),
     properties=dict(type='path'),
     checksum=dict(type='str'),
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     force=dict(type='bool', default=False),
-    cache_dir=dict(type='path'),
-    vz_conf=dict(type='path', default=DEFAULT_VZ_CONF),
     timeout=dict(type='int', default=60),
     validate_certs=dict(type='bool', default=True),
 )
