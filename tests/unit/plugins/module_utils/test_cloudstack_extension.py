@@ -15,7 +15,7 @@ from ansible_collections.openvz.cloud.plugins.module_utils._runner import Subpro
 from ansible_collections.openvz.cloud.plugins.module_utils._cloudstack import payload as cs_payload
 from ansible_collections.openvz.cloud.plugins.module_utils._cloudstack.extension import (
     parse_ctid_range, run_action, ExtensionError)
-from ansible_collections.openvz.cloud.plugins.module_utils._backends.legacy import (
+from ansible_collections.openvz.cloud.plugins.module_utils._backends.vzctl_cli import (
     parse_snapshot_list)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
