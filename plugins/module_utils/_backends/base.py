@@ -37,16 +37,20 @@ class Step(object):
     """One command of a plan. ``argv`` includes the binary; ``on_timeout`` is the step to
     run when this one times out (a forced stop)."""
 
-    def __init__(self, verb, argv, secret=None, timeout=None, on_timeout=None):
+    def __init__(self, verb, argv, secret=None, timeout=None, on_timeout=None, tool_shown=False):
         self.verb = verb
         self.argv = [str(arg) for arg in argv]
         self.secret = secret
         self.timeout = timeout
         self.on_timeout = on_timeout
+        # a line with two tools (prlctl and vzctl on 7/9) shows which one runs
+        self.tool_shown = tool_shown
 
     def display(self):
-        """The arguments after the binary, as shown to users (secrets masked)."""
-        return [mask(arg, self.secret) for arg in self.argv[1:]]
+        """The arguments after the binary (led by its name when ``tool_shown``), as shown to
+        users (secrets masked)."""
+        shown = ([os.path.basename(self.argv[0])] if self.tool_shown else []) + self.argv[1:]
+        return [mask(arg, self.secret) for arg in shown]
 
 
 class Plan(object):

@@ -201,11 +201,11 @@ class Vz7Backend(HostConfigFiles, Backend):
     # -- planning ------------------------------------------------------------------------
     def prl_step(self, verb, target, *args, **kwargs):
         return Step(verb, [self.prlctl, kwargs.pop('command', verb), str(target)] + list(args),
-                    **kwargs)
+                    tool_shown=True, **kwargs)
 
     def vz_step(self, verb, target, *args, **kwargs):
         return Step(verb, [self.vzctl, kwargs.pop('command', verb), str(target)] + list(args),
-                    **kwargs)
+                    tool_shown=True, **kwargs)
 
     @staticmethod
     def prl_target(plan):

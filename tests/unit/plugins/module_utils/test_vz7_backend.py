@@ -88,7 +88,7 @@ def test_create_by_name_then_addressed_by_name_and_reported_by_uuid(host):
         [PRLCTL, 'set', 'web2', '--device-set', 'hdd0', '--size', '20G'],
         [PRLCTL, 'start', 'web2']]
     checked = converge(host, [], check_mode=True, **CREATE_ARGS)
-    assert checked['commands'] == [argv[1:] for argv in commands]
+    assert checked['commands'] == [[os.path.basename(argv[0])] + argv[1:] for argv in commands]
     assert checked['actions'] == ['create', 'set', 'set', 'start'] and str(checked['ctid']) == 'web2'
     after = listing(new_record(NEW, 'web2', status='running'))
     result = converge(host, [(argv, OK) for argv in commands] + [(LIST, after)], **CREATE_ARGS)
@@ -100,24 +100,24 @@ def test_create_by_name_and_uuid_keeps_the_uuid(host):
     args = dict(CREATE_ARGS, ctid=NEW.upper(), state='present', diskspace=None, ram=None,
                 swap=None, hostname=None)
     assert planned(host, **args) == [
-        ['create', 'web2', '--vmtype', 'ct', '--ostemplate', 'centos-7-x86_64', '--uuid', NEW],
-        ['set', NEW, '--cpus', '2']]
+        ['prlctl', 'create', 'web2', '--vmtype', 'ct', '--ostemplate', 'centos-7-x86_64', '--uuid', NEW],
+        ['prlctl', 'set', NEW, '--cpus', '2']]
 
 
 def test_create_with_a_numeric_id_is_vzctl_and_prlctl_finds_it_by_name(host):
     assert planned(host, ctid=102, name='db2', ostemplate='centos-7-x86_64', cpus=1) == [
-        ['create', '102', '--ostemplate', 'centos-7-x86_64', '--name', 'db2'],
-        ['set', 'db2', '--cpus', '1']]
+        ['vzctl', 'create', '102', '--ostemplate', 'centos-7-x86_64', '--name', 'db2'],
+        ['prlctl', 'set', 'db2', '--cpus', '1']]
 
 
 def test_simfs_from_a_legacy_cache_is_vzctl_create_with_a_new_uuid(host):
     commands = planned(host, name='old1', ostemplate='old-1.0-x86_64', layout='simfs',
                        diskspace='1G:1.1G')
-    created = commands[0][1]
+    created = commands[0][2]
     assert UUID_RE.match(created)
     assert commands == [
-        ['create', created, '--ostemplate', 'old-1.0-x86_64', '--layout', 'simfs', '--name', 'old1'],
-        ['set', created, '--diskspace', '1G:1153433K', '--save']]
+        ['vzctl', 'create', created, '--ostemplate', 'old-1.0-x86_64', '--layout', 'simfs', '--name', 'old1'],
+        ['vzctl', 'set', created, '--diskspace', '1G:1153433K', '--save']]
 
 
 @pytest.mark.parametrize('kwargs, message', [
@@ -135,7 +135,7 @@ def test_create_refused_before_any_change(host, kwargs, message):
     """Only the list read runs: the refusal comes from the plan."""
     kwargs = dict(dict(name='web2'), **kwargs)
     if message is None:  # a UUID without a name: vzctl create <uuid>, no refusal
-        assert planned(host, **kwargs) == [['create', NEW, '--ostemplate', 'centos-7-x86_64']]
+        assert planned(host, **kwargs) == [['vzctl', 'create', NEW, '--ostemplate', 'centos-7-x86_64']]
         return
     with pytest.raises(SpecError) as info:
         converge(host, [], **kwargs)
@@ -144,7 +144,7 @@ def test_create_refused_before_any_change(host, kwargs, message):
 
 def test_a_ctid_that_is_a_name_names_the_new_container(host):
     assert planned(host, ctid='new one', ostemplate='centos-7-x86_64', name=None) == [
-        ['create', 'new one', '--vmtype', 'ct', '--ostemplate', 'centos-7-x86_64']]
+        ['prlctl', 'create', 'new one', '--vmtype', 'ct', '--ostemplate', 'centos-7-x86_64']]
 
 
 # -- update of each mapped setting (web1 runs, 101 is stopped) -------------------------------
@@ -192,9 +192,9 @@ def test_equal_values_are_not_reapplied(host, address):
 
 def test_numeric_container_prlctl_by_uuid_vzctl_by_ctid(host):
     assert planned(host, ctid=101, cpus=2, diskinodes='700000', state='started') == [
-        ['set', DB1_UUID, '--cpus', '2'], ['set', '101', '--diskinodes', '700000:700000', '--save'],
-        ['start', DB1_UUID]]
-    assert planned(host, name='db1', onboot=False) == [['set', DB1_UUID, '--autostart', 'off']]
+        ['prlctl', 'set', DB1_UUID, '--cpus', '2'],
+        ['vzctl', 'set', '101', '--diskinodes', '700000:700000', '--save'], ['prlctl', 'start', DB1_UUID]]
+    assert planned(host, name='db1', onboot=False) == [['prlctl', 'set', DB1_UUID, '--autostart', 'off']]
 
 
 @pytest.mark.parametrize('kwargs, message', [
@@ -214,22 +214,23 @@ ETH1 = {'ifname': 'eth1', 'network': 'Bridged'}
 
 
 @pytest.mark.parametrize('nics, expected', [
-    ([ETH0], [['set', WEB1, '--netif_del', 'eth1', '--save']]),
+    ([ETH0], [['vzctl', 'set', WEB1, '--netif_del', 'eth1', '--save']]),
     ([dict(ETH0, bridge='vmbr1'), ETH1],
-     [['set', WEB1, '--ifname', 'eth0', '--nettype', 'bridge', '--network', 'vmbr1', '--save']]),
+     [['vzctl', 'set', WEB1, '--ifname', 'eth0', '--nettype', 'bridge', '--network', 'vmbr1', '--save']]),
     ([ETH0, ETH1, {'ifname': 'eth2', 'bridge': 'vmbr0', 'mac': '02:00:00:00:00:02',
                    'host_mac': 'fe:00:00:00:00:02'}],
-     [['set', WEB1, '--netif_add', 'eth2,02:00:00:00:00:02,,FE:00:00:00:00:02', '--save'],
-      ['set', WEB1, '--ifname', 'eth2', '--nettype', 'bridge', '--network', 'vmbr0', '--save']]),
+     [['vzctl', 'set', WEB1, '--netif_add', 'eth2,02:00:00:00:00:02,,FE:00:00:00:00:02', '--save'],
+      ['vzctl', 'set', WEB1, '--ifname', 'eth2', '--nettype', 'bridge', '--network', 'vmbr0', '--save']]),
     ([ETH0, dict(ETH1, mac='02:00:00:00:00:01', host_ifname='veth-web1b')],
-     [['set', WEB1, '--ifname', 'eth1', '--mac', '02:00:00:00:00:01', '--host_ifname',
+     [['vzctl', 'set', WEB1, '--ifname', 'eth1', '--mac', '02:00:00:00:00:01', '--host_ifname',
        'veth-web1b', '--save']]),
     # a NIC moving from a network to a bridge is added again with its MACs and host name
     ([ETH0, {'ifname': 'eth1', 'bridge': 'vmbr0'}],
-     [['set', WEB1, '--netif_del', 'eth1', '--save'],
-      ['set', WEB1, '--netif_add', 'eth1,00:18:51:26:65:94,veth51266594,00:18:51:C3:BA:5F', '--save'],
-      ['set', WEB1, '--ifname', 'eth1', '--nettype', 'bridge', '--network', 'vmbr0', '--save']]),
-    ([], [['set', WEB1, '--netif_del', 'eth0', '--save'], ['set', WEB1, '--netif_del', 'eth1', '--save']]),
+     [['vzctl', 'set', WEB1, '--netif_del', 'eth1', '--save'],
+      ['vzctl', 'set', WEB1, '--netif_add', 'eth1,00:18:51:26:65:94,veth51266594,00:18:51:C3:BA:5F', '--save'],
+      ['vzctl', 'set', WEB1, '--ifname', 'eth1', '--nettype', 'bridge', '--network', 'vmbr0', '--save']]),
+    ([], [['vzctl', 'set', WEB1, '--netif_del', 'eth0', '--save'],
+          ['vzctl', 'set', WEB1, '--netif_del', 'eth1', '--save']]),
 ])
 def test_nics_by_bridge(host, nics, expected):
     """web1 runs: the bridges its NICs end in are checked first (one ip call per bridge)."""
@@ -241,8 +242,8 @@ def test_nic_on_a_virtual_network_checks_the_network_first(host):
     nics = [ETH0, ETH1, {'ifname': 'eth2', 'network': 'Host-Only'}]
     assert planned(host, (NETS, reply('prlsrvctl', 'net-list.json')), IP_LINK, ctid=WEB1,
                    netifs=nics) == [
-        ['set', WEB1, '--netif_add', 'eth2', '--save'],
-        ['set', WEB1, '--ifname', 'eth2', '--network', 'Host-Only', '--save']]
+        ['vzctl', 'set', WEB1, '--netif_add', 'eth2', '--save'],
+        ['vzctl', 'set', WEB1, '--ifname', 'eth2', '--network', 'Host-Only', '--save']]
     with pytest.raises(SpecError) as info:
         planned(host, (NETS, reply('prlsrvctl', 'net-list.json')), ctid=WEB1,
                 netifs=[ETH0, ETH1, {'ifname': 'eth2', 'network': 'vlan100'}])
@@ -262,14 +263,15 @@ def test_started_nic_must_be_in_its_bridge(host):
 
 # -- power, destroy --------------------------------------------------------------------------
 @pytest.mark.parametrize('kwargs, expected', [
-    (dict(ctid=WEB1, state='stopped'), [['stop', WEB1]]),
-    (dict(ctid=WEB1, state='stopped', force=True), [['stop', WEB1, '--kill']]),
-    (dict(ctid=WEB1, state='restarted', netifs=[ETH0, ETH1]), [['restart', WEB1]]),
-    (dict(ctid=101, state='started'), [['start', DB1_UUID]]),
-    (dict(ctid=101, state='restarted'), [['start', DB1_UUID]]),
-    (dict(name='web1', state='absent'), [['stop', WEB1], ['delete', WEB1]]),
-    (dict(name='web1', state='absent', force=True), [['stop', WEB1, '--kill'], ['delete', WEB1]]),
-    (dict(ctid=101, state='absent'), [['delete', DB1_UUID]]),
+    (dict(ctid=WEB1, state='stopped'), [['prlctl', 'stop', WEB1]]),
+    (dict(ctid=WEB1, state='stopped', force=True), [['prlctl', 'stop', WEB1, '--kill']]),
+    (dict(ctid=WEB1, state='restarted', netifs=[ETH0, ETH1]), [['prlctl', 'restart', WEB1]]),
+    (dict(ctid=101, state='started'), [['prlctl', 'start', DB1_UUID]]),
+    (dict(ctid=101, state='restarted'), [['prlctl', 'start', DB1_UUID]]),
+    (dict(name='web1', state='absent'), [['prlctl', 'stop', WEB1], ['prlctl', 'delete', WEB1]]),
+    (dict(name='web1', state='absent', force=True),
+     [['prlctl', 'stop', WEB1, '--kill'], ['prlctl', 'delete', WEB1]]),
+    (dict(ctid=101, state='absent'), [['prlctl', 'delete', DB1_UUID]]),
     (dict(name='nosuch', state='absent'), []),
 ])
 def test_power_and_destroy(host, kwargs, expected):
