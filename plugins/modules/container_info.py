@@ -104,7 +104,9 @@ containers:
       elements: str
       returned: always
     netifs:
-      description: 'veth NICs with C(ifname bridge mac host_ifname host_mac), on OpenVZ 7/9 C(network) instead of C(bridge) for a NIC on a virtual network.'
+      description:
+        - veth NICs with C(ifname bridge mac host_ifname host_mac).
+        - On OpenVZ 7/9 C(network) instead of C(bridge) for a NIC on a virtual network.
       type: list
       elements: dict
       returned: always

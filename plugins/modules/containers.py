@@ -224,7 +224,10 @@ containers:
   elements: dict
   contains:
     ctid:
-      description: 'Container ID (allocated when given by name only): an integer on legacy hosts, on OpenVZ 7/9 a UUID string (or an integer), as RV(openvz.cloud.container#module:ctid).'
+      description:
+        - Container ID (allocated when given by name only).
+        - An integer on legacy hosts, on OpenVZ 7/9 a UUID string (or an integer), as
+          RV(openvz.cloud.container#module:ctid).
       type: raw
       returned: always
     changed:

@@ -97,8 +97,7 @@ def test_create_by_name_then_addressed_by_name_and_reported_by_uuid(host):
 
 
 def test_create_by_name_and_uuid_keeps_the_uuid(host):
-    args = dict(CREATE_ARGS, ctid=NEW.upper(), state='present', diskspace=None, ram=None,
-                swap=None, hostname=None)
+    args = dict(ctid=NEW.upper(), name='web2', ostemplate='centos-7-x86_64', cpus=2)
     assert planned(host, **args) == [
         ['prlctl', 'create', 'web2', '--vmtype', 'ct', '--ostemplate', 'centos-7-x86_64', '--uuid', NEW],
         ['prlctl', 'set', NEW, '--cpus', '2']]
@@ -176,7 +175,7 @@ def test_each_setting_of_a_running_container(host, kwargs, expected):
 
 
 EQUAL = dict(ram='1G', swap='512M', cpus=2, cpuunits=1000, cpulimit=0, hostname='web1.example.org',
-             name='web1', description='front end', onboot=True, nameservers=['192.0.2.53'],
+             description='front end', onboot=True, nameservers=['192.0.2.53'],
              searchdomains=['example.org'], features={'nfs': True}, diskspace='10G',
              ipaddresses=['2001:db8::10/64', '192.0.2.10'], root_password='pw', state='started',
              netifs=[{'ifname': 'eth0', 'bridge': 'vmbr0', 'mac': '00:1c:42:0a:1b:2c'},
@@ -186,7 +185,7 @@ EQUAL = dict(ram='1G', swap='512M', cpus=2, cpuunits=1000, cpulimit=0, hostname=
 @pytest.mark.parametrize('address', [WEB1, '{%s}' % WEB1.upper(), 'web1'])
 def test_equal_values_are_not_reapplied(host, address):
     """DISKSPACE comes from the config (vzlist shows the smaller filesystem of the image)."""
-    result = converge(host, [], ctid=address, **dict(EQUAL, name=None))
+    result = converge(host, [], ctid=address, **EQUAL)
     assert result['commands'] == [] and result['ctid'] == ContainerId(WEB1)
 
 
