@@ -168,8 +168,8 @@ class Vz7Backend(HostConfigFiles, Backend):
             return None
         if result.rc == 0 and len(words) >= 4 and words[2] in ('exist', 'exists'):
             return 'running' if words[3] == 'running' else 'stopped'
-        if result.rc != 0 and 'not found' in (result.stderr + result.stdout).replace(
-                'could not be found', 'not found'):
+        text = (result.stderr + result.stdout).lower()
+        if result.rc != 0 and ('could not be found' in text or 'not found' in text):
             return None
         raise CommandError(self._describe(result.cmd, result.rc, result.stdout, result.stderr,
                                           None), cmd=result.cmd, rc=result.rc,

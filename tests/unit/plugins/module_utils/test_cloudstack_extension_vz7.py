@@ -90,6 +90,15 @@ def test_lifecycle_names_the_container_and_keeps_the_vm_uuid(host):
     assert call(host, 'delete', cs.payload(HOST, machine, expunge=True))[0] == 0
 
 
+def test_hostcapacity_counts_the_containers(host):
+    assert call(host, 'create', cs.payload(HOST, cs.VM(64, vm_details=VM_DETAILS, nics=[]),
+                                           deploy=True, with_nics=True))[0] == 0
+    host.env['OPENVZ_EMULATOR_ROOT'] = host.root
+    rc, doc = call(host, 'hostcapacity', cs.payload(HOST, action='hostcapacity'))
+    assert rc == 0, doc
+    assert doc['capacity']['containers'] == 1 and doc['capacity']['containers_running'] == 1
+
+
 def test_snapshots_on_a_ploop_container(host):
     machine = cs.VM(62, vm_details=VM_DETAILS, nics=[])
     assert call(host, 'create', cs.payload(HOST, machine, deploy=True, with_nics=True))[0] == 0
