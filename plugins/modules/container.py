@@ -40,7 +40,8 @@ options:
         case); a numeric ID (a container made by C(vzctl create <number>)) or a name also
         addresses it. A new container is created by O(name) and gets the UUID given here
         (C(prlctl create --uuid)), so a cloud can use its own VM UUID; without one prlctl
-        chooses it. A numeric ID creates it with C(vzctl create <number>). A ctid that is
+        chooses it. A numeric ID creates it with C(vzctl create <number>) and needs O(name)
+        (prlctl finds containers by name or UUID only). A ctid that is
         neither a number nor a UUID is the new container's name.
     type: str
   name:

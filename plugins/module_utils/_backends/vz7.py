@@ -121,8 +121,8 @@ class Vz7Backend(HostConfigFiles, Backend):
         return set(states)
 
     def locate(self, container_id, states):
-        """A container by its ctid (UUID or number), its UUID, or its name: the old numeric
-        VEID of a migrated container survives as its name (openvz-cli.md 10.5)."""
+        """A container by its ctid (a UUID, or the number of one made by ``vzctl create
+        <number>``), its UUID, or its name (a legacy VEID often lives on as a name)."""
         if container_id in states:
             return container_id
         for key, state in states.items():
@@ -209,10 +209,10 @@ class Vz7Backend(HostConfigFiles, Backend):
 
     @staticmethod
     def prl_target(plan):
-        """prlctl finds a VE by UUID or name (prlctl(8) "ve_id|ve_name"), not by a numeric
-        ctid: a container made by ``vzctl create <number>`` is found by its UUID, which
-        stays when it is renamed, or, just created, by its name (vzctl 7 names it after
-        the number when no name is given)."""
+        """prlctl finds a VE by UUID or name (prlctl(8) "ve_id|ve_name", OpenVZ/prlctl
+        src/PrlSrv.cpp ``get_vm_config``), not by a numeric ctid: a container made by
+        ``vzctl create <number>`` is found by its UUID, which stays when it is renamed, or,
+        just created, by the name it was given."""
         state = plan.current or plan.base or {}
         if plan.id.is_number:
             return state.get('uuid') or state.get('name') or plan.id
@@ -235,6 +235,11 @@ class Vz7Backend(HostConfigFiles, Backend):
         # a ctid that is neither a number nor a UUID is the new container's name
         name = spec.get('name') or (None if plan.id.is_number or plan.id.is_uuid
                                     else str(plan.id))
+        if plan.id.is_number and not name:
+            # prlctl finds a VE by UUID or name only, and vzctl 7 gives a numeric container
+            # no name of its own (libvzctl lib/name.c skips a name equal to the ctid)
+            raise SpecError('%s: give name too; on OpenVZ 7/9 prlctl finds containers by name '
+                            'or UUID, not by a numeric ID' % label)
         if own_area or plan.id.is_number or not name:
             plan.add(self._vzctl_create(plan, spec, name))
         else:

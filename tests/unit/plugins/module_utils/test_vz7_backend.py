@@ -128,6 +128,7 @@ def test_simfs_from_a_legacy_cache_is_vzctl_create_with_a_new_uuid(host):
      'capabilities do not exist on OpenVZ 7/9'),
     (dict(ostemplate='centos-7-x86_64', ram='1000000000'), 'not a whole number of MiB'),
     (dict(ostemplate='centos-7-x86_64', config='nosuch'), 've-nosuch.conf-sample not found'),
+    (dict(ctid=102, ostemplate='centos-7-x86_64', name=None), 'give name too'),
     (dict(ctid=NEW, ostemplate='centos-7-x86_64', name=None), None),
 ])
 def test_create_refused_before_any_change(host, kwargs, message):
