@@ -129,6 +129,13 @@ class Vz7Backend(HostConfigFiles, Backend):
             if state.get('name') == str(container_id) or (
                     state.get('uuid') and state['uuid'] == str(container_id)):
                 return key
+        if container_id.is_uuid:
+            # only the config of a numeric container tells its UUID (vzlist -j has none)
+            for key in sorted(key for key in states if key.is_number and
+                              'uuid' not in states[key]):
+                text = (self.ct_conf(key).get('UUID') or '').strip('{}').lower()
+                if text == str(container_id):
+                    return key
         return None
 
     def check_id(self, container_id, error):

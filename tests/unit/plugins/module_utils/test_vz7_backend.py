@@ -195,6 +195,8 @@ def test_numeric_container_prlctl_by_uuid_vzctl_by_ctid(host):
         ['prlctl', 'set', DB1_UUID, '--cpus', '2'],
         ['vzctl', 'set', '101', '--diskinodes', '700000:700000', '--save'], ['prlctl', 'start', DB1_UUID]]
     assert planned(host, name='db1', onboot=False) == [['prlctl', 'set', DB1_UUID, '--autostart', 'off']]
+    # its UUID addresses it too (read from its config: vzlist shows the number)
+    assert planned(host, ctid='{%s}' % DB1_UUID, cpus=3) == [['prlctl', 'set', DB1_UUID, '--cpus', '3']]
 
 
 @pytest.mark.parametrize('kwargs, message', [
