@@ -15,7 +15,10 @@ options:
     description:
       - Which OpenVZ line the host runs. V(auto) chooses V(vz7) where C(prlctl) is installed
         (it ships with OpenVZ 7 and 9 only) and V(legacy) (vzctl 4.x) otherwise.
-      - This release drives V(legacy) hosts; V(vz7) fails with a clear message.
+      - V(legacy) drives C(vzctl) 4.x and C(vzlist); container IDs are numbers.
+      - V(vz7) drives OpenVZ 7 and 9 - C(prlctl) for create, set, power, delete and snapshot
+        switch/delete, C(vzctl) 7 for NICs, venet addresses, inode limits, snapshot create and
+        list, C(vzlist) 7 and C(<ctid>.conf) for reads; container IDs are UUIDs.
     type: str
     choices: [auto, legacy, vz7]
     default: auto
@@ -31,14 +34,14 @@ options:
     type: path
   command_timeout:
     description:
-      - Seconds one C(vzctl) or C(vzlist) call may take before it is killed (through
+      - Seconds one C(vzctl), C(vzlist) or C(prlctl) call may take before it is killed (through
         C(timeout) of coreutils); the task then fails with rc 124. V(0) means no limit.
     type: int
     default: 600
   conf_dir:
     description:
-      - Directory of the container configs C(<CTID>.conf) and the C(ve-<name>.conf-sample)
-        samples. Container names live in C(names/) beside it.
+      - Directory of the container configs C(<CTID>.conf) (C(<UUID>.conf) on OpenVZ 7/9) and
+        the C(ve-<name>.conf-sample) samples. Container names live in C(names/) beside it.
     type: path
     default: /etc/vz/conf
   vz_conf:
@@ -54,7 +57,8 @@ options:
   ctid_range:
     description:
       - First and last CTID to allocate from for containers given by name only that do not
-        exist yet (legacy hosts, where container IDs are numbers).
+        exist yet (legacy hosts, where container IDs are numbers; OpenVZ 7/9 allocate
+        nothing; new containers are created by name).
     type: list
     elements: int
     default: [101, 2147483644]
@@ -62,7 +66,7 @@ options:
     description:
       - Host-wide lock file held while CTIDs are allocated and the containers created, so
         concurrent runs never take the same ID. Default C(<LOCKDIR>/openvz.cloud-ctid.lck)
-        (C(/vz/lock) by default).
+        (C(/vz/lock) by default). Not taken on OpenVZ 7/9.
     type: path
 '''
 

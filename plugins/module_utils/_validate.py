@@ -21,6 +21,9 @@ LEGACY_CACHE_SUFFIXES = ('.tar', '.tar.gz', '.tar.bz2', '.tar.xz')
 TEMPLATE_ARCHIVE_SUFFIXES = LEGACY_CACHE_SUFFIXES + ('.tar.lz4', '.tar.lzrw')
 
 _IFNAME_RE = re.compile(r'^[A-Za-z0-9_.-]+$')
+# An OpenVZ 7/9 virtual network name (prlsrvctl net add <net>) as NETIF's network= holds it:
+# no NETIF separators (',' ';' '='), no blanks.
+_NETWORK_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$')
 _TEMPLATE_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
 _MAC_RE = re.compile(r'^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$')
 _HOSTNAME_RE = re.compile(r'^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?'
@@ -42,6 +45,14 @@ def ifname(name, what='interface', error=ValueError):
                     % (what, name, len(name), IFNAME_MAX))
     if not _IFNAME_RE.match(name) or name in ('.', '..'):
         raise error("Invalid %s %r: use letters, digits, '.', '_' and '-'" % (what, name))
+    return name
+
+
+def network_name(name, what='network', error=ValueError):
+    """An OpenVZ 7/9 virtual network name such as ``Bridged`` or ``vlan100``."""
+    if not name or not _NETWORK_RE.match(name):
+        raise error("Invalid %s %r: use up to 64 letters, digits, '.', '_', '+' and '-', "
+                    "starting with a letter or digit" % (what, name))
     return name
 
 

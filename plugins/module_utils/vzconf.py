@@ -139,8 +139,9 @@ def expand_veid(path, ctid):
     return path.replace('${VEID}', str(ctid)).replace('$VEID', str(ctid))
 
 
-def parse_netif(value):
-    """Parse a NETIF value into a list of dicts (any key order, unknown keys ignored).
+def parse_netif(value, keys=NETIF_KEYS):
+    """Parse a NETIF value into a list of dicts (any key order, keys not in ``keys``
+    ignored).
 
     MACs are upper-cased; missing keys are absent from the dict.
     """
@@ -155,7 +156,7 @@ def parse_netif(value):
                 continue
             key, val = item.split('=', 1)
             key = key.strip()
-            if key in NETIF_KEYS and key not in device:
+            if key in keys and key not in device:
                 device[key] = val.strip()
         if not device.get('ifname'):
             continue

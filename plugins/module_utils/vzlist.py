@@ -10,7 +10,9 @@ column, vzctl 3.x prints ``VEID`` headers).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.openvz.cloud.plugins.module_utils._backends.base import ContainerState
 from ansible_collections.openvz.cloud.plugins.module_utils._container.ids import ContainerId
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError
 from ansible_collections.openvz.cloud.plugins.module_utils.units import (
     UNLIMITED, pages_to_bytes)
 
@@ -96,3 +98,12 @@ def index_records(records):
         container = normalise_record(record)
         containers[container['ctid']] = container
     return containers
+
+
+def read_all(runner, vzlist_path):
+    """``{ContainerId: ContainerState}`` of every container from one ``vzlist -j -a``."""
+    data = runner.run_json([vzlist_path, '-j', '-a'])
+    if data is not None and not isinstance(data, list):
+        raise CommandError('vzlist -j printed %s, not a JSON array' % type(data).__name__)
+    return dict((container_id, ContainerState(record))
+                for container_id, record in index_records(data).items())

@@ -15,12 +15,18 @@ author: openvz.cloud developers (@openvz-cloud)
 description:
   - Reads every container of the host with exactly one C(vzlist -a -j) call, whatever the
     number of containers, and the NICs from the container config files.
+  - On OpenVZ 7/9 (vzlist 7) container IDs are UUID strings (or numbers for containers made
+    by C(vzctl create <number>)), NICs come from C(NETIF) of C(<ctid>.conf) with their bridge
+    (C(type=bridge)) or virtual network, the disk limit from its C(DISKSPACE), and
+    capabilities are always empty (7/9 have none).
   - Reports per container its status, resources, usage (CPU, memory held and limit, disk
     used and limit, all in bytes, process count, uptime, load average), addresses and NICs
     with their bridges - the per-VM statistics a management server gathers.
 options:
   ctid:
-    description: Report only these container IDs.
+    description:
+      - Report only these container IDs. On OpenVZ 7/9 a UUID or a name also selects a
+        container.
     type: list
     elements: str
   name:
@@ -69,8 +75,8 @@ containers:
   elements: dict
   contains:
     ctid:
-      description: 'Container ID.'
-      type: int
+      description: 'Container ID: an integer on legacy hosts, on OpenVZ 7/9 a UUID string (or an integer).'
+      type: raw
       returned: always
     name:
       description: 'Name or null.'
@@ -98,7 +104,9 @@ containers:
       elements: str
       returned: always
     netifs:
-      description: 'veth NICs with C(ifname bridge mac host_ifname host_mac).'
+      description:
+        - veth NICs with C(ifname bridge mac host_ifname host_mac).
+        - On OpenVZ 7/9 C(network) instead of C(bridge) for a NIC on a virtual network.
       type: list
       elements: dict
       returned: always

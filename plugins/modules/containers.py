@@ -18,9 +18,13 @@ description:
     for the containers that differ. An unchanged host costs one C(vzlist) call.
   - Every spec is validated and planned before the first change; one bad spec fails the
     task with nothing changed.
-  - Containers given without C(ctid) get the lowest free ID in O(ctid_range), allocated
-    while a host-wide lock (O(lock_file)) is held until they are created, so concurrent runs
-    never take the same ID or create a named container twice.
+  - On legacy hosts containers given without C(ctid) get the lowest free ID in
+    O(ctid_range), allocated while a host-wide lock (O(lock_file)) is held until they are
+    created, so concurrent runs never take the same ID or create a named container twice.
+  - On OpenVZ 7/9 (O(backend=vz7)) new containers are created by name with C(prlctl create)
+    (UUIDs, no allocation and no lock; prlctl refuses a name in use) and configured with
+    C(prlctl set), NICs, venet addresses and inode limits with C(vzctl) 7; see
+    M(openvz.cloud.container) for what differs per option.
   - O(exclusive=true) also removes containers that are not listed, but only within
     O(exclusive_ctid_range) and/or matching O(exclusive_name_pattern); never by default.
 options:
@@ -134,6 +138,9 @@ options:
           bridge:
             description: Like O(openvz.cloud.container#module:netifs[].bridge).
             type: str
+          network:
+            description: Like O(openvz.cloud.container#module:netifs[].network).
+            type: str
           vlan:
             description: Like O(openvz.cloud.container#module:netifs[].vlan).
             type: int
@@ -166,7 +173,9 @@ options:
     type: bool
     default: false
   exclusive_ctid_range:
-    description: First and last CTID that O(exclusive) may remove.
+    description:
+      - First and last CTID that O(exclusive) may remove. Only numeric IDs fall in a range;
+        on OpenVZ 7/9, where IDs are UUIDs, use O(exclusive_name_pattern).
     type: list
     elements: int
   exclusive_name_pattern:
@@ -215,8 +224,11 @@ containers:
   elements: dict
   contains:
     ctid:
-      description: 'Container ID (allocated when given by name only).'
-      type: int
+      description:
+        - Container ID (allocated when given by name only).
+        - An integer on legacy hosts, on OpenVZ 7/9 a UUID string (or an integer), as
+          RV(openvz.cloud.container#module:ctid).
+      type: raw
       returned: always
     changed:
       description: 'Whether this container changed.'
@@ -228,7 +240,7 @@ containers:
       elements: str
       returned: always
     commands:
-      description: 'vzctl arguments run (or predicted); passwords masked.'
+      description: 'vzctl arguments run (or predicted); passwords masked. On OpenVZ 7/9 each starts with its tool, C(prlctl) or C(vzctl).'
       type: list
       elements: list
       returned: always

@@ -41,9 +41,10 @@ def select_backend(runner, backend='auto', conf_dir=vzconf.DEFAULT_CONF_DIR,
         return LegacyBackend(runner, conf_dir=conf_dir, vz_conf=vz_conf, vzctl_path=vzctl_path,
                              vzlist_path=vzlist_path)
     if name == 'vz7':
-        raise CommandError('This host runs OpenVZ 7/9 (prlctl is installed); the vz7 backend '
-                           'of the container modules is not in this release yet, they drive '
-                           'legacy vzctl 4.x hosts only.')
+        from ansible_collections.openvz.cloud.plugins.module_utils._backends.vz7 import (
+            Vz7Backend)
+        return Vz7Backend(runner, conf_dir=conf_dir, vz_conf=vz_conf, vzctl_path=vzctl_path,
+                          vzlist_path=vzlist_path)
     raise CommandError('Unknown backend %r; choose one of %s' % (name, ', '.join(BACKENDS)))
 
 

@@ -11,8 +11,17 @@ nothing without its runner and decides nothing about check mode or diffs: the ma
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible_collections.openvz.cloud.plugins.module_utils._runner import (
-    default_failure_message, mask)
+    default_failure_message, last_line, mask)
+
+
+def locked_failure(cmd, holder, stdout, stderr):
+    """The message of a command refused because ``holder`` holds the container's lock."""
+    return ('%s %s failed: the container is locked by %s; retry when it has finished. %s'
+            % (os.path.basename(cmd[0]), ' '.join(cmd[1:3]), holder,
+               last_line(stderr) or last_line(stdout))).strip()
 
 
 class ContainerState(dict):
@@ -28,16 +37,20 @@ class Step(object):
     """One command of a plan. ``argv`` includes the binary; ``on_timeout`` is the step to
     run when this one times out (a forced stop)."""
 
-    def __init__(self, verb, argv, secret=None, timeout=None, on_timeout=None):
+    def __init__(self, verb, argv, secret=None, timeout=None, on_timeout=None, tool_shown=False):
         self.verb = verb
         self.argv = [str(arg) for arg in argv]
         self.secret = secret
         self.timeout = timeout
         self.on_timeout = on_timeout
+        # a line with two tools (prlctl and vzctl on 7/9) shows which one runs
+        self.tool_shown = tool_shown
 
     def display(self):
-        """The arguments after the binary, as shown to users (secrets masked)."""
-        return [mask(arg, self.secret) for arg in self.argv[1:]]
+        """The arguments after the binary (led by its name when ``tool_shown``), as shown to
+        users (secrets masked)."""
+        shown = ([os.path.basename(self.argv[0])] if self.tool_shown else []) + self.argv[1:]
+        return [mask(arg, self.secret) for arg in shown]
 
 
 class Plan(object):
@@ -100,6 +113,15 @@ class Backend(object):
         raise NotImplementedError
 
     def ids_in_use(self, states):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def locate(self, container_id, states):
+        """The key in ``states`` of the container ``container_id`` names (None: none)."""
+        return container_id if container_id in states else None
+
+    def new_id(self, spec):  # pragma: no cover - interface
+        """How a container that does not exist yet is addressed, when this line does not
+        allocate numeric IDs (``allocates_numeric_ids`` False)."""
         raise NotImplementedError
 
     def allocation_lock_path(self):  # pragma: no cover - interface

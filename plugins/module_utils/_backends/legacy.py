@@ -12,90 +12,22 @@ equal to the current ones are never re-applied (vzctl itself does not compare).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-
 from ansible_collections.openvz.cloud.plugins.module_utils import _validate, units, vzconf, vzlist
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, last_line
-from ansible_collections.openvz.cloud.plugins.module_utils._backends import exit_codes
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError
+from ansible_collections.openvz.cloud.plugins.module_utils._backends import exit_codes, vzctl_cli
 from ansible_collections.openvz.cloud.plugins.module_utils._backends.base import (
-    Backend, ContainerState, Step)
+    Backend, ContainerState, Step, locked_failure)
+from ansible_collections.openvz.cloud.plugins.module_utils._backends.ctconf import (
+    HostConfigFiles, merge_config)
 from ansible_collections.openvz.cloud.plugins.module_utils._container import ids
 from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import SpecError
 
-# Config values returned as they are written (the "originals" of the resources).
-RAW_CONFIG_KEYS = ('PHYSPAGES', 'SWAPPAGES', 'DISKSPACE', 'DISKINODES', 'CPUUNITS', 'CPULIMIT',
-                   'CPUS')
-# snapshot-list -o fields, in the order they are printed; the free-text one (desc) last.
-SNAPSHOT_LIST_FIELDS = (('uuid', 'id'), ('parent_uuid', 'parent_id'), ('current', 'current'),
-                        ('date', 'date'), ('name', 'name'), ('desc', 'description'))
-_UUID_WIDTH = 38
 # vzctl stop --fast kills the container at once (vzctl(8), stop).
 _FAST = '--fast'
 
 
 def size_arg(size):
     return units.format_bytes(size)
-
-
-def count_text(count):
-    return 'unlimited' if count == units.UNLIMITED else str(count)
-
-
-def pair_arg(pair, to_text):
-    return '%s:%s' % (to_text(pair[0]), to_text(pair[1]))
-
-
-def _config_pair(value, parse_one):
-    if not value:
-        return None
-    try:
-        return list(units.parse_pair(value, parse_one, 'config value'))
-    except units.UnitError:
-        return None
-
-
-def _config_limit_bytes(value):
-    if value is None:
-        return None
-    try:
-        return units.pages_to_bytes(units.parse_ubc_pages(value)[1])
-    except units.UnitError:
-        return None
-
-
-def _configured_ips(value):
-    result = []
-    for item in vzconf.split_list(value):
-        try:
-            result.append(_validate.ip_address(item))
-        except ValueError:
-            result.append(item)
-    return [ip for ip in result if ip.split('/')[0] not in ('0.0.0.0', '::')]
-
-
-def merge_config(record, conf):
-    """A vzlist record with what only ``<CTID>.conf`` knows merged in."""
-    state = ContainerState(record)
-    conf = conf or {}
-    if conf:
-        # vzlist shows an unset limit as 0; the config tells unset from 0.
-        state['ram_bytes'] = _config_limit_bytes(conf.get('PHYSPAGES'))
-        state['swap_bytes'] = _config_limit_bytes(conf.get('SWAPPAGES'))
-        configured_disk = _config_pair(conf.get('DISKSPACE'), units.parse_kb)
-        if configured_disk is not None:
-            state['diskspace_kb'] = configured_disk
-        configured_inodes = _config_pair(conf.get('DISKINODES'), units.parse_count)
-        if configured_inodes is not None:
-            state['diskinodes'] = configured_inodes
-    state['ipaddresses'] = (_configured_ips(conf['IP_ADDRESS']) if 'IP_ADDRESS' in conf
-                            else list(record.get('ip') or []))
-    if 'NAMESERVER' in conf:
-        state['nameservers'] = vzconf.split_list(conf['NAMESERVER'])
-    if 'SEARCHDOMAIN' in conf:
-        state['searchdomains'] = vzconf.split_list(conf['SEARCHDOMAIN'])
-    state['netifs'] = vzconf.parse_netif(conf.get('NETIF'))
-    state['config'] = dict((key, conf[key]) for key in RAW_CONFIG_KEYS if key in conf)
-    return state
 
 
 def _has_vswap_limit(value):
@@ -108,53 +40,16 @@ def _has_vswap_limit(value):
     return limit not in (units.UNLIMITED, units.INT_MAX)
 
 
-def _snapshot_uuid(text):
-    text = text.strip()
-    return text.strip('{}').lower() if text else None
-
-
-def parse_snapshot_list(stdout):
-    """``vzctl snapshot-list -H -o uuid,parent_uuid,current,date,name,desc`` rows.
-
-    Columns are fixed width (UUIDs %-38s, current %1s, date %-19s, name %-32s), the last
-    one unpadded: cut by position, never split on blanks (names and dates hold spaces).
-    """
-    snapshots = []
-    for line in stdout.splitlines():
-        if not line.strip():
-            continue
-        uuid = line[0:_UUID_WIDTH]
-        parent = line[_UUID_WIDTH + 1:2 * _UUID_WIDTH + 1]
-        rest = line[2 * _UUID_WIDTH + 2:]
-        current, rest = rest[:1], rest[2:]
-        date, rest = rest[:19], rest[20:]
-        name, description = rest[:32], rest[33:]
-        snapshots.append({'id': _snapshot_uuid(uuid), 'parent_id': _snapshot_uuid(parent),
-                          'current': current == '*', 'date': date.strip() or None,
-                          'name': name.strip(), 'description': description.strip()})
-    return snapshots
-
-
-class LegacyBackend(Backend):
+class LegacyBackend(HostConfigFiles, Backend):
     """OpenVZ 6 hosts: vzctl 4.x, numeric CTIDs, simfs or ploop private areas."""
 
     name = 'legacy'
 
     def __init__(self, runner, conf_dir=vzconf.DEFAULT_CONF_DIR, vz_conf=vzconf.DEFAULT_VZ_CONF,
                  vzctl_path=None, vzlist_path=None):
-        super(LegacyBackend, self).__init__(runner)
-        self.conf_dir = conf_dir
+        HostConfigFiles.__init__(self, runner, conf_dir, vz_conf)
         self.vzctl = vzctl_path or runner.find('vzctl')
         self.vzlist = vzlist_path or runner.find('vzlist')
-        self.vz_conf = vz_conf
-        self._global_conf = None
-
-    @property
-    def global_conf(self):
-        """vz.conf, read when first needed (a list read needs none of it)."""
-        if self._global_conf is None:
-            self._global_conf = vzconf.parse_vz_config(self.runner.read_file(self.vz_conf) or '')
-        return self._global_conf
 
     # -- reading -------------------------------------------------------------------------
     def explain(self, rc):
@@ -162,21 +57,12 @@ class LegacyBackend(Backend):
 
     def describe_failure(self, cmd, rc, stdout, stderr, meaning):
         if rc == exit_codes.LOCKED_RC:
-            return ('vzctl %s failed: the container is locked by another vzctl command (rc 9, '
-                    'container locked); retry when it has finished. %s'
-                    % (' '.join(cmd[1:3]), last_line(stderr) or last_line(stdout))).strip()
+            return locked_failure(cmd, 'another vzctl command (rc 9, container locked)', stdout,
+                                  stderr)
         return None
 
-    def ct_conf(self, container_id):
-        path = vzconf.ctid_conf_path(container_id, self.conf_dir)
-        return vzconf.parse_vz_config(self.runner.read_file(path) or '')
-
     def read_containers(self):
-        data = self.runner.run_json([self.vzlist, '-j', '-a'])
-        if data is not None and not isinstance(data, list):
-            raise CommandError('vzlist -j printed %s, not a JSON array' % type(data).__name__)
-        return dict((container_id, ContainerState(record))
-                    for container_id, record in vzlist.index_records(data).items())
+        return vzlist.read_all(self.runner, self.vzlist)
 
     def power_states(self):
         # vzlist(8): -o limits the fields read and printed; -j honours it.
@@ -198,14 +84,8 @@ class LegacyBackend(Backend):
                 used.add(ids.ContainerId(stem))
         return used
 
-    def allocation_lock_path(self):
-        return os.path.join(self.global_conf.get('LOCKDIR') or '/vz/lock', ids.LOCK_NAME)
-
     def check_id(self, container_id, error):
         return ids.legacy_ctid(container_id, error)
-
-    def template_cache_dir(self):
-        return vzconf.template_cache_dir(self.global_conf)
 
     def template_exists(self, name):
         present = self.runner.list_dir(self.template_cache_dir())
@@ -231,13 +111,7 @@ class LegacyBackend(Backend):
                             '.tar.bz2 or .tar.xz)' % (label, template, self.template_cache_dir(),
                                                       template))
         sample = spec.get('config') or self.global_conf.get('CONFIGFILE')
-        sample_conf = {}
-        if sample:
-            path = os.path.join(self.conf_dir, 've-%s.conf-sample' % sample)
-            text = self.runner.read_file(path)
-            if text is None:
-                raise SpecError('%s: config sample %s not found' % (label, path))
-            sample_conf = vzconf.parse_vz_config(text)
+        sample_conf = self.read_sample(sample, label, SpecError) if sample else {}
         layout = spec.get('layout') or self.global_conf.get('VE_LAYOUT') or 'ploop'
         if layout.startswith('ploop') and not (spec.get('diskspace_kb') or
                                                sample_conf.get('DISKSPACE') or
@@ -251,9 +125,9 @@ class LegacyBackend(Backend):
             if spec.get(key):
                 args += ['--%s' % key, spec[key]]
         if spec.get('diskspace_kb'):
-            args += ['--diskspace', pair_arg(spec['diskspace_kb'], units.format_kb)]
+            args += ['--diskspace', vzctl_cli.pair_arg(spec['diskspace_kb'], units.format_kb)]
         if spec.get('diskinodes'):
-            args += ['--diskinodes', pair_arg(spec['diskinodes'], count_text)]
+            args += ['--diskinodes', vzctl_cli.pair_arg(spec['diskinodes'], vzctl_cli.count_text)]
         for address in spec.get('ipaddresses') or []:
             args += ['--ipadd', address]
         plan.add(self._vzctl('create', plan.id, *args))
@@ -276,9 +150,9 @@ class LegacyBackend(Backend):
         if name in ('ram', 'swap'):
             return ['--%s' % name, size_arg(wanted)]
         if name == 'diskspace':
-            return ['--diskspace', pair_arg(wanted, units.format_kb)]
+            return ['--diskspace', vzctl_cli.pair_arg(wanted, units.format_kb)]
         if name == 'diskinodes':
-            return ['--diskinodes', pair_arg(wanted, count_text)]
+            return ['--diskinodes', vzctl_cli.pair_arg(wanted, vzctl_cli.count_text)]
         if name in ('nameservers', 'searchdomains'):
             option = '--nameserver' if name == 'nameservers' else '--searchdomain'
             args = []
@@ -286,19 +160,20 @@ class LegacyBackend(Backend):
                 args += [option, value]
             return args
         if name == 'ipaddresses':
-            args = []
-            for address in current or []:
-                if address not in wanted:
-                    args += ['--ipdel', address]
-            for address in wanted:
-                if address not in (current or []):
-                    args += ['--ipadd', address]
-            return args
+            return vzctl_cli.venet_ip_args(wanted, current)
         if name in ('features', 'capabilities'):
             option = '--features' if name == 'features' else '--capability'
             return [option, ','.join('%s:%s' % (key, 'on' if wanted[key] else 'off')
                                      for key in sorted(wanted))]
         raise ValueError('legacy backend: no vzctl option for %s' % name)
+
+    @staticmethod
+    def _refuse_networks(spec):
+        for nic in spec.get('netifs') or []:
+            if nic.get('network'):
+                raise SpecError('%s: NIC %s asks for the virtual network %r; virtual networks '
+                                'exist on OpenVZ 7/9 only, a legacy NIC joins a bridge (give '
+                                'bridge)' % (spec.label, nic['ifname'], nic['network']))
 
     def _netif_steps(self, plan, wanted, current):
         """NIC changes as separate ``vzctl set`` calls: deletions, in-place edits, additions.
@@ -327,6 +202,7 @@ class LegacyBackend(Backend):
                                      *(edits + ['--save'])))
 
     def plan_update(self, plan, spec, changes):
+        self._refuse_networks(spec)
         set_args = []
         netifs = None
         for change in changes:
@@ -404,22 +280,13 @@ class LegacyBackend(Backend):
                 % ((state or {}).get('ctid'), layout or 'an unknown layout'))
 
     def list_snapshots(self, container_id):
-        fields = [field for field, _key in SNAPSHOT_LIST_FIELDS]
-        result = self.runner.run([self.vzctl, 'snapshot-list', str(container_id), '-H', '-o',
-                                  ','.join(fields)], explain=self.explain,
-                                 describe=self._describe)
-        return parse_snapshot_list(result.stdout)
+        return vzctl_cli.list_snapshots(self.runner, self.vzctl, container_id, self.explain,
+                                        self._describe)
 
     def plan_snapshot_create(self, plan, snapshot_id, name=None, description=None,
                              save_memory=True):
-        args = ['--id', snapshot_id]
-        if name:
-            args += ['--name', name]
-        if description:
-            args += ['--description', description]
-        if not save_memory:
-            args.append('--skip-suspend')
-        plan.add(self._vzctl('snapshot', plan.id, *args))
+        plan.add(self._vzctl('snapshot', plan.id, *vzctl_cli.snapshot_args(
+            snapshot_id, name, description, save_memory)))
 
     def plan_snapshot_switch(self, plan, snapshot_id, resume=True):
         args = ['--id', snapshot_id] if resume else ['--skip-resume', '--id', snapshot_id]

@@ -212,8 +212,14 @@ class OpenVZExtension(object):
                           diskspace=self.payload.detail('diskspace'))
             if self.payload.vm_uuid:
                 params['description'] = 'cloudstack %s' % self.payload.vm_uuid
+            if not self.backend.allocates_numeric_ids:
+                # OpenVZ 7/9: the container is named after the instance and gets the VM's
+                # UUID as its own (prlctl create --uuid)
+                if self.payload.vm_uuid and ids.ContainerId(self.payload.vm_uuid).is_uuid:
+                    params['ctid'] = self.payload.vm_uuid
+                return params
             preferred = self.payload.detail('ctid')
-            if preferred and self.backend.allocates_numeric_ids:
+            if preferred:
                 params['ctid'] = preferred
         return params
 
@@ -248,7 +254,8 @@ class OpenVZExtension(object):
                                           self.payload.detail('template_checksum'),
                                           opener=self.opener)
         params = self._create_params(container_id)
-        if container_id is None and params.get('ctid'):  # prepare's proposal
+        if container_id is None and params.get('ctid') and self.backend.allocates_numeric_ids:
+            # prepare's proposal
             # A proposed ID: the manager allocates nothing and takes no lock, but a
             # concurrent allocating create must not pick the same ID meanwhile.
             with self.runner.lock(self.backend.allocation_lock_path()):

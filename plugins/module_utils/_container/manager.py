@@ -57,24 +57,30 @@ class ContainerManager(object):
                 return container_id
         return None
 
+    def _existing_id(self, spec):
+        """The key of the container a spec's ctid names (an alias such as a 7/9 name or UUID
+        located by the backend), else None."""
+        if spec.id is None:
+            return None
+        return self.backend.locate(spec.id, self.states)
+
     def resolve(self, specs, allocator):
-        """Give every spec its ID (existing, given or allocated); refuse conflicts."""
+        """Give every spec its ID (existing, given, allocated or, on lines that name new
+        containers, the backend's new ID); refuse conflicts."""
         seen = {}
         for spec in specs:
             by_name = self._id_by_name(spec['name']) if spec.get('name') else None
             container_id = spec.id
             if container_id is not None:
                 container_id = self.backend.check_id(container_id, SpecError)
+                container_id = self._existing_id(spec) or container_id
             if container_id is not None and by_name is not None and by_name != container_id:
                 raise SpecError('Name %r is already used by container %s, not by container %s'
                                 % (spec['name'], by_name, container_id))
             if container_id is None:
                 container_id = by_name
             if container_id is None and spec['state'] != 'absent':
-                try:
-                    container_id = allocator.allocate()
-                except ValueError as exc:
-                    raise SpecError(str(exc))
+                container_id = self._new_id(spec, allocator)
             if container_id is not None:
                 if container_id in seen:
                     raise SpecError('Container %s is listed twice (%s and %s)'
@@ -82,6 +88,14 @@ class ContainerManager(object):
                                        spec.get('name') or container_id))
                 seen[container_id] = spec.get('name') or container_id
             spec.resolved = container_id
+
+    def _new_id(self, spec, allocator):
+        if not self.backend.allocates_numeric_ids:
+            return self.backend.new_id(spec)
+        try:
+            return allocator.allocate()
+        except ValueError as exc:
+            raise SpecError(str(exc))
 
     def plan(self, spec):
         """The plan of one resolved spec (None when there is nothing to address)."""
@@ -103,6 +117,8 @@ class ContainerManager(object):
                 plan.vlan_bridges.append((nic['trunk'], nic['vlan']))
         if current is None:
             plan.base = self.backend.plan_create(plan, spec)
+            # the backend may choose the ID it creates the container with
+            spec.resolved = plan.id
         else:
             plan.base = current
             if spec['state'] == 'stopped' and running:
@@ -236,7 +252,8 @@ class ContainerManager(object):
     def converge(self, specs, exclusive=None):
         """Plan every spec, then run the plans; returns one result per container, in order."""
         lock = None
-        allocating = any(spec.id is None and spec['state'] != 'absent' for spec in specs)
+        allocating = self.backend.allocates_numeric_ids and any(
+            spec.id is None and spec['state'] != 'absent' for spec in specs)
         if allocating and not self.check_mode:
             lock = self.runner.lock(self.lock_path or self.backend.allocation_lock_path())
             lock.__enter__()
@@ -247,13 +264,14 @@ class ContainerManager(object):
                 lock.__exit__(None, None, None)
 
     def _converge_locked(self, specs, exclusive):
-        wanted_ids = set(spec.id for spec in specs if spec.id is not None)
         self.states = self.backend.read_containers()
+        wanted_ids = set()
         for spec in specs:
-            if spec.id is None and spec.get('name'):
+            found = self._existing_id(spec)
+            if found is None and spec.id is None and spec.get('name'):
                 found = self._id_by_name(spec['name'])
-                if found is not None:
-                    wanted_ids.add(found)
+            if found is not None:
+                wanted_ids.add(found)
         self.states = self._with_config(wanted_ids)
         allocator = ids.Allocator(self.id_range[0], self.id_range[1],
                                   self.backend.ids_in_use(self.states))
@@ -315,7 +333,11 @@ class ContainerManager(object):
             elif self.check_mode:
                 result['after'] = result.get('predicted')
             else:
-                state = fresh.get(result['ctid'])
+                # a container created by name (7/9) is found by it and gets its real ID
+                found = self.backend.locate(result['ctid'], fresh)
+                if found is not None:
+                    result['ctid'] = found
+                state = fresh.get(found) if found is not None else None
                 result['after'] = self.backend.complete(state) if state is not None else None
         return results
 

@@ -109,9 +109,11 @@ def _matches(state, params, wanted_ids):
 def run_container_info(module):
     """openvz.cloud.container_info: the ``exit_json`` arguments, from one listing."""
     params = module.params
-    wanted_ids = set(ids.ContainerId(value) for value in params['ctid'] or [])
     backend = backend_from_params(ModuleRunner(module, timeout=params['command_timeout']), params)
     states = backend.read_containers()
+    # a 7/9 container may be asked for by its UUID or name as well as its ctid
+    wanted_ids = set(backend.locate(ids.ContainerId(value), states) or ids.ContainerId(value)
+                     for value in params['ctid'] or [])
     containers = []
     volumes = []
     for container_id in sorted(states):

@@ -28,7 +28,7 @@ CAPABILITY_NAMES = (
 # Settings that take effect on a running container only after a restart (vzctl(8), set).
 RESTART_SETTINGS = ('features', 'capabilities')
 # vzctl set --name: letters, digits, space and -+_. (vzctl src/lib/env.c, name checks).
-_NAME_CHARS = frozenset('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz +_.-')
+NAME_CHARS = frozenset('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz +_.-')
 
 NETIF_OPTIONS = dict(
     ifname=dict(type='str', required=True),
@@ -36,6 +36,7 @@ NETIF_OPTIONS = dict(
     host_ifname=dict(type='str'),
     host_mac=dict(type='str'),
     bridge=dict(type='str'),
+    network=dict(type='str'),
     vlan=dict(type='int'),
     trunk=dict(type='str'),
 )
@@ -69,7 +70,8 @@ CONTAINER_OPTIONS = dict(
     password_update=dict(type='str', default='on_create', choices=['on_create', 'always'],
                          no_log=False),
     netifs=dict(type='list', elements='dict', options=NETIF_OPTIONS,
-                mutually_exclusive=[('bridge', 'vlan')], required_together=[('vlan', 'trunk')]),
+                mutually_exclusive=[('bridge', 'vlan', 'network')],
+                required_together=[('vlan', 'trunk')]),
     stop_timeout=dict(type='int'),
     force=dict(type='bool', default=False),
     restart_if_needed=dict(type='bool', default=False),
@@ -164,6 +166,9 @@ def normalise_netifs(netifs):
             nic['bridge'] = vlan_bridge_name(nic['trunk'], nic['vlan'])
         elif item.get('bridge'):
             nic['bridge'] = _validate.ifname(item['bridge'], 'bridge of %s' % ifname, SpecError)
+        elif item.get('network'):
+            nic['network'] = _validate.network_name(item['network'], 'network of %s' % ifname,
+                                                    SpecError)
         result.append(nic)
     return result
 
@@ -213,7 +218,7 @@ def _numbers(params):
 
 def _texts(spec, params, label):
     name = params.get('name')
-    if name is not None and (not name or not set(name) <= _NAME_CHARS):
+    if name is not None and (not name or not set(name) <= NAME_CHARS):
         raise SpecError("Invalid name %r: use letters, digits, space and '-+_.'" % (name,))
     if params.get('ostemplate') is not None:
         _validate.template_name(params['ostemplate'], error=SpecError)
@@ -286,7 +291,7 @@ COMPARED = (
     ('features', 'features', 'onoff'),
     ('capabilities', 'capabilities', 'onoff'),
 )
-NETIF_EDITABLE = ('mac', 'host_ifname', 'host_mac', 'bridge')
+NETIF_EDITABLE = ('mac', 'host_ifname', 'host_mac', 'bridge', 'network')
 
 
 def _netifs_differ(wanted, current):

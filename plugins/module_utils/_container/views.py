@@ -8,7 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.openvz.cloud.plugins.module_utils import units
 
-NETIF_KEYS = ('ifname', 'bridge', 'mac', 'host_ifname', 'host_mac', 'mac_filter')
+NETIF_KEYS = ('ifname', 'bridge', 'network', 'mac', 'host_ifname', 'host_mac', 'mac_filter')
 DIFF_KEYS = ('ctid', 'name', 'status', 'hostname', 'description', 'onboot', 'ram', 'swap', 'cpus',
              'cpuunits', 'cpulimit', 'diskspace', 'diskinodes', 'ipaddresses', 'nameservers',
              'searchdomains', 'features', 'capabilities', 'netifs')

@@ -25,11 +25,15 @@ CREATE_OPTIONS7 = {"ostemplate": True, "config": True, "private": True, "root": 
                    "layout": True, "ve_layout": True, "velayout": True, "diskspace": True,
                    "diskinodes": True, "uuid": True, "id": True, "vetype": True,
                    "skip_app_templates": False, "no-hdd": False, "force": False}
-# per-NIC options of vzctl 7 (with --ifname) and options stored as they are
-NIC_OPTIONS = ("network", "gw", "gw6", "dhcp", "dhcp6", "configure", "mac_filter")
+# per-NIC options of vzctl 7 (with --ifname) and options stored as they are; --nettype
+# bridge|routed is NETIF's type= (libvzctl lib/veth.c get_nettype, vzctl src/vzctl.c)
+NIC_OPTIONS = ("network", "nettype", "gw", "gw6", "dhcp", "dhcp6", "configure", "mac_filter")
 STORED_OPTIONS = {"memguarantee": "MEMGUARANTEE", "ha_enable": "HA_ENABLE", "ha_prio": "HA_PRIO",
                   "rate": "RATE", "ratebound": "RATEBOUND"}
-SET_LONGOPTS7 = dict(SET_LONGOPTS, **dict((name, True) for name in NIC_OPTIONS + tuple(STORED_OPTIONS)))
+# vzctl 7 has no --bridge (src/vzctl.c set_options): a NIC reaches a bridge through
+# --network, with --nettype bridge the network name is the bridge itself
+SET_LONGOPTS7 = dict(((name, arg) for name, arg in SET_LONGOPTS.items() if name != "bridge"),
+                     **dict((name, True) for name in NIC_OPTIONS + tuple(STORED_OPTIONS)))
 SAMPLE_CONF_NAME = "ve-%s.conf-sample"
 
 
@@ -346,16 +350,20 @@ class Vzctl7(Vzctl):
             if value not in ("none", "all"):
                 raise BadValue()
             req.netif_edit[option] = value
+        elif option == "nettype":
+            if value not in ("bridge", "routed"):
+                raise BadValue()
+            req.netif_edit["type"] = value
         else:
             req.netif_edit[option] = value
         req.categories.add("veth")
 
     def apply_running(self, ct, req, state):
         rc = Vzctl.apply_running(self, ct, req, state)
-        if req.netif_edit_ifname and "network" in req.netif_edit:
+        if req.netif_edit_ifname and ("network" in req.netif_edit or "type" in req.netif_edit):
             for device in self.netif_devices(ct) or []:
-                if device["ifname"] == req.netif_edit_ifname:
-                    self.join_network(device["host_ifname"], req.netif_edit["network"])
+                if device["ifname"] == req.netif_edit_ifname and device.get("network"):
+                    self.join_network(device["host_ifname"], device["network"], device.get("type"))
         return rc
 
     # ----- veth: libvzctl's lines, then the device joins its network's bridge
@@ -363,7 +371,7 @@ class Vzctl7(Vzctl):
         Vzctl.add_veths(self, ct, state, devices)
         for device in devices:
             if device.get("network"):
-                self.join_network(device["host_ifname"], device["network"])
+                self.join_network(device["host_ifname"], device["network"], device.get("type"))
 
     def report_veths(self, devices, added):
         for device in devices:
@@ -373,10 +381,12 @@ class Vzctl7(Vzctl):
     def run_vznetcfg(self, ct, added):
         return  # OpenVZ 7 has no vznet.conf hook: networks are resolved directly
 
-    def join_network(self, host_ifname, network):
-        if self.host.runtime_name == "none":
+    def join_network(self, host_ifname, network, nettype=None):
+        """type=routed joins nothing; type=bridge: vznetcfg gets NETWORK_TYPE=bridge and the
+        network name is the bridge (libvzctl lib/veth.c run_vznetcfg)."""
+        if self.host.runtime_name == "none" or nettype == "routed":
             return
-        bridge = self.networks.bridge_of(network)
+        bridge = network if nettype == "bridge" else self.networks.bridge_of(network)
         if bridge is None or not networks.join_bridge(host_ifname, bridge):
             self.log.err("Unable to add %s to the network %s: bridge %s not found"
                          % (host_ifname, network, bridge or "-"))

@@ -339,3 +339,23 @@ def test_exec_of_a_missing_program(vz7):
     assert vz7.vzctl("start", "101").rc == 0
     result = vz7.vzctl("exec3", "101", "/nonexistent/program")
     assert result.rc == 3 and "Unable to execute /nonexistent/program" in result.err, result
+
+
+def test_vzctl7_nettype_bridge_and_no_bridge_option(vz7):
+    """vzctl 7 has no --bridge; --nettype bridge|routed is NETIF's type= (OpenVZ/vzctl
+    src/vzctl.c set_options, libvzctl lib/veth.c get_nettype / run_vznetcfg)."""
+    assert vz7.vzctl("create", "101", "--ostemplate", TEMPLATE).rc == 0
+    assert vz7.vzctl("set", "101", "--netif_add", "eth0", "--save").rc == 0
+    result = vz7.vzctl("set", "101", "--ifname", "eth0", "--bridge", "br0", "--save")
+    # set_options' getopt failure is VZ_INVALID_PARAMETER_VALUE (src/vzctl.c)
+    assert (result.rc, result.err_lines[0]) == (21, "vzctl: unrecognized option '--bridge'"), result
+    result = vz7.vzctl("set", "101", "--ifname", "eth0", "--nettype", "bridge", "--network", "vmbr0",
+                       "--save")
+    assert result.rc == 0, result
+    netif = [line for line in vz7.read("/etc/vz/conf/101.conf").splitlines() if line.startswith("NETIF=")][0]
+    assert ",type=bridge,network=vmbr0" in netif and "bridge=" not in netif.replace("type=bridge", "")
+    data = json.loads(vz7.vzlist("-j", "-o", "ctid,network,type", "101").out)[0]
+    assert data["network"] == ["vmbr0"] and data["type"] == ["bridge"]
+    result = vz7.vzctl("set", "101", "--ifname", "eth0", "--nettype", "nat", "--save")
+    assert (result.rc, result.err) == (21, "Bad parameter for --nettype: nat\n")
+    assert vz7.vzctl("start", "101").rc == 0

@@ -6,66 +6,30 @@ are built by the CloudStack harness, shaped as CloudStack writes them.
 """
 
 import os
-import subprocess
 import sys
 
 import pytest
 
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import SubprocessRunner
 from ansible_collections.openvz.cloud.plugins.module_utils._cloudstack import payload as cs_payload
 from ansible_collections.openvz.cloud.plugins.module_utils._cloudstack.extension import (
     parse_ctid_range, run_action, ExtensionError)
-from ansible_collections.openvz.cloud.plugins.module_utils._backends.legacy import (
+from ansible_collections.openvz.cloud.plugins.module_utils._backends.vzctl_cli import (
     parse_snapshot_list)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..', '..', '..'))
-EMULATOR_BIN = os.path.join(REPO, 'tests', 'emulator', 'bin')
-BUILDER = os.path.join(REPO, 'tests', 'emulator', 'templates', 'build_busybox_template.py')
 sys.path.insert(0, os.path.join(REPO, 'tests'))
+sys.path.insert(0, os.path.join(REPO, 'tests', 'unit'))
 import cloudstack_harness as cs  # noqa: E402  pylint: disable=wrong-import-position
+from emulated_host import RootedRunner, legacy_root  # noqa: E402  pylint: disable=wrong-import-position
 
 HOST = {'host': '198.18.0.11', 'ssh_key_file': '/nonexistent', 'ctid_range': '1000-1999'}
 VM_DETAILS = {'ostemplate': 'busybox-1.35-x86_64', 'layout': 'ploop', 'diskspace': '1G'}
 
 
-class RootedRunner(SubprocessRunner):
-    """The emulated host's files live under its root prefix."""
-
-    def __init__(self, root):
-        super(RootedRunner, self).__init__(env=dict(
-            os.environ, OPENVZ_EMULATOR_ROOT=root, OPENVZ_EMULATOR_RUNTIME='none',
-            # the host's own tools, as openvz-emulator-setup links them for its flavour
-            PATH=os.path.join(root, 'usr', 'sbin') + os.pathsep + os.environ['PATH']))
-        self.root = root
-
-    def _rooted(self, path):
-        return os.path.join(self.root, path.lstrip('/'))
-
-    def run(self, argv, *args, **kwargs):
-        # a shell script's path arguments (the capacity read's statvfs path) are host paths
-        if argv[:2] == ['sh', '-c']:
-            argv = argv[:4] + [self._rooted(arg) if arg.startswith('/') else arg for arg in argv[4:]]
-        return SubprocessRunner.run(self, argv, *args, **kwargs)
-
-    def read_file(self, path):
-        return SubprocessRunner.read_file(self, self._rooted(path))
-
-    def list_dir(self, path):
-        return SubprocessRunner.list_dir(self, self._rooted(path))
-
-    def lock(self, path):
-        return SubprocessRunner.lock(self, self._rooted(path))
-
-
 @pytest.fixture
 def host(tmp_path):
-    root = str(tmp_path / 'host')
-    subprocess.check_call([os.path.join(EMULATOR_BIN, 'openvz-emulator-setup'), '--root', root,
-                           '--runtime', 'none'], stdout=subprocess.DEVNULL)
-    subprocess.check_call([sys.executable, BUILDER, os.path.join(root, 'vz', 'template', 'cache')],
-                          stdout=subprocess.DEVNULL)
-    return RootedRunner(root)
+    return RootedRunner(legacy_root(str(tmp_path / 'host')))
 
 
 def call(runner, action, data):

@@ -14,20 +14,14 @@ from ansible_collections.openvz.cloud.plugins.module_utils._container.ids import
 from ansible_collections.openvz.cloud.plugins.module_utils._container.manager import (
     ContainerManager)
 from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
-    CONTAINER_OPTIONS, SpecError, normalise_spec)
+    SpecError, normalise_spec)
 
-from vz_host import make_host, records
+from vz_host import container_params as params, make_host, records
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
 from cmd_harness import Expect, fake_runner  # noqa: E402  pylint: disable=wrong-import-position
 
 BRIDGE = (0, json.dumps([{'ifname': 'vmbr0', 'linkinfo': {'info_kind': 'bridge'}}]), '')
-
-
-def params(**kwargs):
-    base = dict((key, option.get('default')) for key, option in CONTAINER_OPTIONS.items())
-    base.update(kwargs)
-    return base
 
 
 @pytest.fixture

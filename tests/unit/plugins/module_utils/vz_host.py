@@ -7,15 +7,14 @@ import shutil
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'vz')
 
 
-def make_host(tmp_path):
-    """Copy etc/vz into tmp_path; TEMPLATE and LOCKDIR point into it. Returns paths."""
+def copy_host(tmp_path, fixtures, caches):
+    """Copy ``fixtures``/etc/vz into tmp_path, ``caches`` (file names) into its template cache;
+    TEMPLATE and LOCKDIR point into it. Returns the module options of that host."""
     etc = tmp_path / 'etc' / 'vz'
-    shutil.copytree(os.path.join(FIXTURES, 'etc', 'vz'), str(etc))
-    (tmp_path / 'etc' / 'vz' / 'names').mkdir()
-    (tmp_path / 'etc' / 'vz' / 'names' / 'web1').symlink_to('/etc/vz/conf/2001.conf')
+    shutil.copytree(os.path.join(fixtures, 'etc', 'vz'), str(etc))
     cache = tmp_path / 'vz' / 'template' / 'cache'
     cache.mkdir(parents=True)
-    for name in ('centos-7-x86_64-minimal.tar.gz', 'busybox-1.35-x86_64.tar'):
+    for name in caches:
         (cache / name).write_bytes(b'tar')
     vz_conf = etc / 'vz.conf'
     text = vz_conf.read_text()
@@ -25,6 +24,15 @@ def make_host(tmp_path):
     return {'conf_dir': str(etc / 'conf'), 'vz_conf': str(vz_conf)}
 
 
+def make_host(tmp_path):
+    """The legacy host: fixture configs, the web1 name link, two template caches."""
+    paths = copy_host(tmp_path, FIXTURES, ('centos-7-x86_64-minimal.tar.gz',
+                                           'busybox-1.35-x86_64.tar'))
+    (tmp_path / 'etc' / 'vz' / 'names').mkdir()
+    (tmp_path / 'etc' / 'vz' / 'names' / 'web1').symlink_to('/etc/vz/conf/2001.conf')
+    return paths
+
+
 def vzlist_all():
     with open(os.path.join(FIXTURES, 'vzlist', 'all.json')) as handle:
         return handle.read()
@@ -32,3 +40,11 @@ def vzlist_all():
 
 def records():
     return json.loads(vzlist_all())
+
+
+def container_params(**kwargs):
+    """Every container option at its default, updated with ``kwargs`` (as a module gets them)."""
+    from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import CONTAINER_OPTIONS
+    base = dict((key, option.get('default')) for key, option in CONTAINER_OPTIONS.items())
+    base.update(kwargs)
+    return base
