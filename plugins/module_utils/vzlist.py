@@ -100,10 +100,22 @@ def index_records(records):
     return containers
 
 
-def read_all(runner, vzlist_path):
-    """``{ContainerId: ContainerState}`` of every container from one ``vzlist -j -a``."""
-    data = runner.run_json([vzlist_path, '-j', '-a'])
+def _read_json(runner, argv):
+    data = runner.run_json(argv)
     if data is not None and not isinstance(data, list):
         raise CommandError('vzlist -j printed %s, not a JSON array' % type(data).__name__)
-    return dict((container_id, ContainerState(record))
-                for container_id, record in index_records(data).items())
+    return data or []
+
+
+def read_all(runner, vzlist_path):
+    """``{ContainerId: ContainerState}`` of every container from one ``vzlist -j -a``."""
+    return dict((container_id, ContainerState(record)) for container_id, record
+                in index_records(_read_json(runner, [vzlist_path, '-j', '-a'])).items())
+
+
+def read_power_states(runner, vzlist_path):
+    """``{name: status}`` of the named containers; vzlist(8) ``-o`` limits the fields read
+    and printed, and ``-j`` honours it (vzlist 4.x and 7 alike)."""
+    data = _read_json(runner, [vzlist_path, '-j', '-a', '-o', 'ctid,name,status'])
+    return dict((record['name'], record.get('status')) for record in data
+                if isinstance(record, dict) and record.get('name'))

@@ -65,12 +65,7 @@ class LegacyBackend(HostConfigFiles, Backend):
         return vzlist.read_all(self.runner, self.vzlist)
 
     def power_states(self):
-        # vzlist(8): -o limits the fields read and printed; -j honours it.
-        data = self.runner.run_json([self.vzlist, '-j', '-a', '-o', 'ctid,name,status'])
-        if data is not None and not isinstance(data, list):
-            raise CommandError('vzlist -j printed %s, not a JSON array' % type(data).__name__)
-        return dict((record['name'], record.get('status')) for record in data or []
-                    if isinstance(record, dict) and record.get('name'))
+        return vzlist.read_power_states(self.runner, self.vzlist)
 
     def complete(self, state, read_config=True):
         conf = self.ct_conf(state['ctid']) if read_config else {}

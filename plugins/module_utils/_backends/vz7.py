@@ -106,6 +106,9 @@ class Vz7Backend(HostConfigFiles, Backend):
         return dict((key, _normalise_record(state))
                     for key, state in vzlist.read_all(self.runner, self.vzlist).items())
 
+    def power_states(self):
+        return vzlist.read_power_states(self.runner, self.vzlist)
+
     def complete(self, state, read_config=True):
         conf = self.ct_conf(state['ctid']) if read_config else {}
         merged = merge_config(state, conf)
