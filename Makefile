@@ -74,7 +74,7 @@ docs: venv collection-link
 # The molecule scenarios, the mixed legacy + OpenVZ 7 lab and the demo run in a second
 # session: the first one's shared lab is gone by then (lab names are machine-wide), and its
 # lab VM no longer takes CPU from the demo's two (TCG) VMs.
-SECOND_SESSION := tests/integration/test_molecule.py tests/integration/test_lab_vz7.py tests/integration/test_demo.py
+SECOND_SESSION := tests/integration/test_molecule.py tests/integration/mixed tests/integration/test_demo.py
 integration: deps venv collection-link
 	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q tests/integration $(addprefix --ignore=,$(SECOND_SESSION))
 	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q $(SECOND_SESSION)

@@ -1,69 +1,13 @@
-"""Acceptance test of an OpenVZ 7 lab: a mixed lab (ovz1 legacy, ovz2 vz7) over real SSH.
-
-The lab names are machine-wide and the session `lab` fixture holds them until the
-session ends, so this module brings up its own lab only when this process does not
-already hold one (run it on its own: `pytest tests/integration/test_lab_vz7.py`).
-"""
+"""Acceptance test of an OpenVZ 7 lab: a mixed lab (ovz1 legacy, ovz2 vz7) over real SSH."""
 
 import json
 import os
 import subprocess
 import sys
 
-import pytest
-
 from lablib import Lab  # noqa: E402  pylint: disable=wrong-import-position
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-LABCTL = os.path.join(REPO_ROOT, "tests", "lab", "labctl.py")
-OWNER_FILE = "/run/ovzlab/owner.json"
-TEMPLATE = "busybox-1.35-x86_64"
-
-
-def _labctl(*args):
-    return subprocess.run([sys.executable, LABCTL] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, universal_newlines=True, check=False)
-
-
-def _held_by_this_process():
-    try:
-        with open(OWNER_FILE) as handle:
-            owner = json.load(handle)
-    except (OSError, ValueError):
-        return False
-    return owner.get("holder") == os.getpid() or owner.get("pid") == os.getpid()
-
-
-@pytest.fixture(scope="module")
-def mixed_lab(tmp_path_factory):
-    if os.geteuid() != 0:
-        pytest.skip("the OpenVZ host lab needs root (network and mount namespaces)")
-    if _held_by_this_process():
-        pytest.skip("this session already holds the lab names; run test_lab_vz7.py on its own")
-    lab_dir = os.path.join(REPO_ROOT, "build", "lab-vz7", "session-%d" % os.getpid())
-    result = _labctl("up", "--hosts", "2", "--dir", lab_dir, "--flavours", "legacy,vz7",
-                     "--holder-pid", str(os.getpid()), "--wait", "900")
-    if result.returncode != 0:
-        _labctl("down", "--dir", lab_dir)
-        pytest.fail("labctl up failed:\n" + result.stdout)
-    try:
-        yield lab_dir
-    finally:
-        down = _labctl("down", "--dir", lab_dir)
-        assert down.returncode == 0, down.stdout
-
-
-def ssh(lab_dir, host, *argv):
-    proc = subprocess.run(["ssh", "-F", os.path.join(lab_dir, "ssh_config"), host] + list(argv),
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
-                          timeout=120, check=False)
-    return proc
-
-
-def ssh_ok(lab_dir, host, *argv):
-    proc = ssh(lab_dir, host, *argv)
-    assert proc.returncode == 0, "%s on %s: rc %d\n%s%s" % (argv, host, proc.returncode, proc.stdout, proc.stderr)
-    return proc.stdout
+from .conftest import LABCTL, REPO_ROOT, TEMPLATE, labctl, ssh, ssh_ok
 
 
 def host_links(lab_dir, host):
@@ -72,7 +16,7 @@ def host_links(lab_dir, host):
 
 
 def test_flavours_per_host(mixed_lab):
-    status = json.loads(_labctl("status", "--dir", mixed_lab).stdout)
+    status = json.loads(labctl("status", "--dir", mixed_lab).stdout)
     assert [host["flavour"] for host in status["hosts"]] == ["legacy", "vz7"]
     assert ssh_ok(mixed_lab, "ovz1", "vzctl", "--version") == "vzctl version 4.11.1\n"
     assert ssh_ok(mixed_lab, "ovz2", "vzctl", "--version") == "vzctl v.7.0.254\n"
