@@ -102,6 +102,13 @@ host:
         tools_installed:
           description: vzctl and vzlist are on the path.
           type: bool
+        dispatcher:
+          description:
+            - OpenVZ 7/9 only (null on other lines) - C(prl-disp-service) as prlctl sees it.
+            - C(prlctl) (path, null when missing), C(running) (C(prlctl list) logged in; null without prlctl),
+              C(rc) (253 when prlctl cannot connect to the dispatcher) and C(message) (prlctl's error).
+          type: dict
+          sample: {"prlctl": "/usr/bin/prlctl", "running": true, "rc": 0, "message": null}
         evidence:
           description: Each file checked, C(envID), the kernel release and its pattern, tool paths.
           type: dict

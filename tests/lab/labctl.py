@@ -601,7 +601,8 @@ def host_init(lab_dir, index, use_overlay, flavour="legacy"):
     if os.path.exists(EMULATOR_SETUP):
         run([EMULATOR_SETUP, "--root", "/", "--runtime", "netns", "--host-mac",
              host_mac(index).upper(), "--flavour", flavour], "openvz-emulator-setup")
-    write_file("/etc/vz/vznet.conf", 'EXTERNAL_SCRIPT="/usr/sbin/vznetaddbr"\n')
+    if flavour == "legacy":  # vzctl 4 needs it; libvzctl's own vznetcfg joins bridges on 7/9
+        write_file("/etc/vz/vznet.conf", 'EXTERNAL_SCRIPT="/usr/sbin/vznetaddbr"\n')
     bridges = (HOST_BRIDGE, VZ7_BRIDGE) if flavour == "vz7" else (HOST_BRIDGE,)
     for bridge in bridges:
         run(["ip", "link", "add", "name", bridge, "type", "bridge"], "Creating %s" % bridge)

@@ -287,6 +287,23 @@ def openvz_facts(host, release, vzctl_path=None, vzlist_path=None, vzctl_version
     }
 
 
+def dispatcher_facts(runner, flavour):
+    """OpenVZ 7/9: prlctl and whether prl-disp-service answers it; None on other lines.
+
+    prlctl logs in to the dispatcher before any command and exits 253 when it cannot
+    connect (OpenVZ/prlctl src/PrlSrv.cpp ``PrlSrv::login``, src/Utils.cpp
+    ``prlerr2exitcode``); a light ``prlctl list`` shows it.
+    """
+    if flavour != 'openvz7':
+        return None
+    prlctl_path = runner.find('prlctl', required=False)
+    if not prlctl_path:
+        return {'prlctl': None, 'running': None, 'rc': None, 'message': 'prlctl not found'}
+    result = runner.run([prlctl_path, 'list', '-a', '-o', 'uuid', '-j'], check=False)
+    message = None if result.rc == 0 else (result.stderr.strip() or result.stdout.strip())
+    return {'prlctl': prlctl_path, 'running': result.rc == 0, 'rc': result.rc, 'message': message}
+
+
 # ---- containers and network -------------------------------------------------
 
 def count_vzlist_ids(stdout):
@@ -377,6 +394,7 @@ def collect(runner, host, management_bridge=None, guid_address=None, bridges_loa
         result = runner.run([vzctl_path, '--version'], check=False)
         version_output = result.stdout + '\n' + result.stderr
     hypervisor = openvz_facts(host, release, vzctl_path, vzlist_path, version_output)
+    hypervisor['dispatcher'] = dispatcher_facts(runner, hypervisor['flavour'])
     os_facts = host_os(host)
     private = management_interface(runner, host, management_bridge) if management_bridge else None
     guid_source = guid_address or (private or {}).get('ip')

@@ -8,6 +8,7 @@ Every action runs vzctl 7's code with its lines captured; prlctl prints its own.
 import os
 import sys
 
+from . import dispatcher
 from . import runtime as runtime_module
 from . import snapshots
 from .container import Container
@@ -116,6 +117,9 @@ class Prlctl(object):
             sys.stderr.write("Usage: prlctl <command> [<ve>] [options]\n")
             return FAIL_RC
         command, args = argv[0], argv[1:]
+        down = dispatcher.refused(self.host)
+        if down is not None:
+            return down
         handler = getattr(self, "cmd_" + command.replace("-", "_"), None)
         if handler is None:
             sys.stderr.write("Unrecognized command: %s\n" % command)

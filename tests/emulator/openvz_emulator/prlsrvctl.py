@@ -8,7 +8,7 @@ bound-to and bridge; -j: a tab-indented list of objects with "Network ID", "Type
 
 import sys
 
-from . import networks
+from . import dispatcher, networks
 from .paths import Host
 
 USAGE = "Usage: prlsrvctl net list [-j] | add <net> [-i <iface>] [-t bridged|host-only] | " \
@@ -16,6 +16,9 @@ USAGE = "Usage: prlsrvctl net list [-j] | add <net> [-i <iface>] [-t bridged|hos
 
 
 def run(argv, host):
+    down = dispatcher.refused(host)
+    if down is not None:
+        return down
     if len(argv) < 2 or argv[0] != "net":
         sys.stderr.write(USAGE + "\n")
         return 1

@@ -359,3 +359,14 @@ def test_vzctl7_nettype_bridge_and_no_bridge_option(vz7):
     result = vz7.vzctl("set", "101", "--ifname", "eth0", "--nettype", "nat", "--save")
     assert (result.rc, result.err) == (21, "Bad parameter for --nettype: nat\n")
     assert vz7.vzctl("start", "101").rc == 0
+
+
+def test_stopped_dispatcher_refuses_prlctl_and_prlsrvctl(vz7):
+    """PrlSrv::login: 'Login failed: ...', rc 253 (prlerr2exitcode, CANT_CONNECT_TO_DISPATCHER)."""
+    assert vz7.prlctl("list", "-a", "-j").rc == 0
+    with open(vz7.path("/var/lib/openvz-emulator/emulator.conf"), "a") as handle:
+        handle.write("DISPATCHER=stopped\n")
+    for result in (vz7.prlctl("list", "-a", "-j"), vz7.prlsrvctl("net", "list")):
+        assert result.rc == 253 and result.out == ""
+        assert result.err.startswith("Login failed: Unable to connect to Virtuozzo.")
+    assert vz7.vzctl("status", "101").rc == 0  # vzctl 7 works without it (libvzctl; unverified)

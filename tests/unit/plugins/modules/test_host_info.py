@@ -14,6 +14,9 @@ FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures')
 HOSTS = os.path.join(FIXTURES, 'host')
 VZCTL_VERSION = ['/usr/sbin/vzctl', '--version']
 VZLIST = ['/usr/sbin/vzlist', '-a', '-1']
+PRLCTL_LIST = ['/usr/sbin/prlctl', 'list', '-a', '-o', 'uuid', '-j']
+LOGIN_FAILED = ('Login failed: Unable to connect to Virtuozzo. You may experience a connection problem or the '
+                'server may be down. Contact your Virtuozzo administrator for assistance.\n')
 IP_OUT = ('5: vmbr0    inet 198.18.0.11/24 brd 198.18.0.255 scope global vmbr0\\       valid_lft forever '
           'preferred_lft forever\n')
 
@@ -59,16 +62,47 @@ def test_legacy_host_with_management_bridge(monkeypatch, capsys):
 def test_guid_address_option_and_no_bridges(monkeypatch, capsys):
     expect = Expect([
         (VZCTL_VERSION, (0, 'vzctl v.7.0.254\n', '')),
+        (PRLCTL_LIST, (0, '[\n\n]\n', '')),
         (VZLIST, (0, '', 'Container(s) not found\n')),
     ])
     result = run_module(monkeypatch, capsys, {
         'root': os.path.join(HOSTS, 'openvz7'), 'guid_address': '192.168.42.11', 'gather_bridges': False}, expect)
     expect.assert_done()
     host = result['host']
+    assert host['hypervisor']['dispatcher'] == {'prlctl': '/usr/sbin/prlctl', 'running': True, 'rc': 0,
+                                                'message': None}
     assert host['guid'] == 'a3f7f538-daf4-3615-84d9-5a8ec0f09091'
     assert host['private'] is None and host['bridges'] is None
     assert host['hypervisor']['flavour'] == 'openvz7' and host['hypervisor']['vzctl_version'] == '7.0.254'
     assert host['details']['Host.OS'] == 'OpenVZ' and host['container_count'] == 0
+
+
+def test_vz7_host_whose_dispatcher_is_down(monkeypatch, capsys):
+    """prlctl exits 253 when it cannot log in to prl-disp-service (OpenVZ/prlctl Utils.cpp)."""
+    expect = Expect([
+        (VZCTL_VERSION, (0, 'vzctl v.7.0.254\n', '')),
+        (PRLCTL_LIST, (253, '', LOGIN_FAILED)),
+        (VZLIST, (0, '', '')),
+    ])
+    result = run_module(monkeypatch, capsys, {'root': os.path.join(HOSTS, 'openvz7'), 'gather_bridges': False},
+                        expect)
+    expect.assert_done()
+    assert result['host']['hypervisor']['dispatcher'] == {
+        'prlctl': '/usr/sbin/prlctl', 'running': False, 'rc': 253, 'message': LOGIN_FAILED.strip()}
+
+
+def test_vz7_host_without_prlctl_and_legacy_host_have_no_dispatcher_read(monkeypatch, capsys):
+    expect = Expect([(VZCTL_VERSION, (0, 'vzctl v.7.0.254\n', '')), (VZLIST, (0, '', ''))])
+    result = run_module(monkeypatch, capsys, {'root': os.path.join(HOSTS, 'openvz7'), 'gather_bridges': False},
+                        expect, missing_bins=('prlctl',))
+    expect.assert_done()
+    assert result['host']['hypervisor']['dispatcher'] == {'prlctl': None, 'running': None, 'rc': None,
+                                                          'message': 'prlctl not found'}
+    expect = Expect([(VZCTL_VERSION, (0, 'vzctl version 4.11.1\n', '')), (VZLIST, (0, '', ''))])
+    result = run_module(monkeypatch, capsys, {'root': os.path.join(HOSTS, 'legacy-centos6'),
+                                              'gather_bridges': False}, expect)
+    expect.assert_done()
+    assert result['host']['hypervisor']['dispatcher'] is None
 
 
 def test_without_openvz_tools_counts_configs(monkeypatch, capsys):
