@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 SANITY_VENV := .venv-sanity
+# The oldest supported controller (ansible-core 2.16, which still manages Python 3.6 hosts)
+VENV_216 := .venv-2.16
 BIN := $(VENV)/bin
 LAB_DIR ?= build/lab
 LAB_HOSTS ?= 2
@@ -12,7 +14,7 @@ LAB_FLAVOURS ?= $(LAB_FLAVOUR)
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/build/collections
 export ANSIBLE_HOST_KEY_CHECKING := False
 
-.PHONY: help deps venv sanity-venv collection-link unit compat sanity lint docs integration test \
+.PHONY: help deps venv sanity-venv venv-2.16 collection-link unit compat sanity lint docs integration test \
         lab lab-down demo demo-down bench clean
 
 help:
@@ -36,8 +38,14 @@ $(SANITY_VENV)/bin/.installed: requirements/sanity.txt
 	$(SANITY_VENV)/bin/pip install -q -r requirements/sanity.txt
 	touch $@
 
+$(VENV_216)/bin/.installed: requirements/controller-2.16.txt
+	test -x $(VENV_216)/bin/python || $(PYTHON) -m venv $(VENV_216)
+	$(VENV_216)/bin/pip install -q -r requirements/controller-2.16.txt
+	touch $@
+
 venv: $(BIN)/.installed
 sanity-venv: $(SANITY_VENV)/bin/.installed
+venv-2.16: $(VENV_216)/bin/.installed
 
 collection-link: venv
 	$(BIN)/python -c 'import sys; sys.path.insert(0, "tests"); from collection_path import ensure_collection_link; ensure_collection_link()'
@@ -75,9 +83,12 @@ docs: venv collection-link
 # session: the first one's shared lab is gone by then (lab names are machine-wide), and its
 # lab VM no longer takes CPU from the demo's two (TCG) VMs.
 SECOND_SESSION := tests/integration/test_molecule.py tests/integration/mixed tests/integration/test_demo.py
-integration: deps venv collection-link
+# The mixed lab's tests (both lines, the host role on each) run again on the oldest
+# supported controller, ansible-core 2.16.
+integration: deps venv venv-2.16 collection-link
 	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q tests/integration $(addprefix --ignore=,$(SECOND_SESSION))
 	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q $(SECOND_SESSION)
+	$(VENV_216)/bin/python -m pytest -q -p no:cacheprovider tests/integration/mixed
 
 test: compat unit sanity lint docs integration
 

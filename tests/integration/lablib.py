@@ -43,9 +43,10 @@ class AnsibleResult(object):
         self.rc = proc.returncode
         self.stdout = proc.stdout
         self.stderr = proc.stderr
+        # The callback's document starts with a line "{"; warnings before it may hold braces.
+        start = 0 if proc.stdout.startswith("{\n") else proc.stdout.find("\n{\n") + 1
         try:
-            self.json = json.loads(proc.stdout[proc.stdout.index("{"):]) if "{" in proc.stdout \
-                else None
+            self.json = json.loads(proc.stdout[start:]) if start or proc.stdout.startswith("{") else None
         except ValueError:
             self.json = None
 

@@ -55,10 +55,11 @@ def lab(mixed_lab, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def clusters(lab, tmp_path_factory):
-    """An inventory directory: the lab's hosts plus one cluster group per line."""
+    """An inventory directory: the lab's hosts plus one cluster group per line (no .ini
+    names: ansible-core 2.16 skips them in a directory, INVENTORY_IGNORE_EXTS)."""
     directory = tmp_path_factory.mktemp("inventory")
-    shutil.copy(lab.inventory, str(directory / "lab.ini"))
-    (directory / "clusters.ini").write_text(CLUSTERS)
+    shutil.copy(lab.inventory, str(directory / "lab"))
+    (directory / "clusters").write_text(CLUSTERS)
     return str(directory)
 
 
@@ -90,7 +91,8 @@ def converged(lab, clusters, tmp_path_factory):
 def test_check_mode_first_and_second_run_on_both_lines(converged):
     check = converged["check"]
     assert check.rc == 0, check
-    assert changed_count(check) > 0 and converged["untouched"]
+    assert changed_count(check) > 0, str(check)[:3000]
+    assert converged["untouched"]
     assert converged["first"].rc == 0, converged["first"]
     assert changed_count(converged["first"]) > 0
     for name in ("second", "check_again"):
