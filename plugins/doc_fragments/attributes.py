@@ -37,14 +37,10 @@ attributes:
     support: full
 '''
 
-    # CHANGES, and a second run with the same arguments changes nothing.
-    CHANGES_IDEMPOTENT = r'''
+    # With CHANGES: a second run with the same arguments changes nothing.
+    IDEMPOTENT = r'''
 options: {}
 attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
   idempotent:
     support: full
 '''

@@ -52,7 +52,17 @@ options:
     default: /etc/vz/vz.conf
 '''
 
+    # The modules that converge containers: ID allocation, attributes and where they run.
     ALLOCATION = r'''
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: partial
+notes:
+  - Runs on the OpenVZ host, as root.
 options:
   ctid_range:
     description:
@@ -85,8 +95,23 @@ options:
     default: /etc/vz/vz.conf
 '''
 
+    # The persistence options of the network modules (persist.PERSIST_ARGUMENT_SPEC).
     NETWORK_FILES = r'''
 options:
+  persistent:
+    description: Also write the devices to the host's network configuration.
+    type: bool
+    default: true
+  config_system:
+    description:
+      - V(ifcfg) writes C(ifcfg-<device>) files (OpenVZ 7, VzLinux, CentOS).
+      - V(ifupdown) writes one stanza C(<config_dir>/<bridge>) that creates the devices with
+        iproute2 in C(pre-up) hooks (no bridge-utils or vlan package needed) - Debian-based hosts.
+      - V(auto) picks V(ifcfg) when C(/etc/sysconfig/network-scripts) exists, else V(ifupdown)
+        when C(/etc/network/interfaces) exists, else fails.
+    type: str
+    choices: [auto, ifcfg, ifupdown]
+    default: auto
   config_dir:
     description:
       - Directory of the files; default C(/etc/sysconfig/network-scripts) (ifcfg) or

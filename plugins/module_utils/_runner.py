@@ -31,16 +31,23 @@ UPLOAD_CHUNK_SIZE = 256 * 1024
 LOCKED_MARK = 'locked'
 
 
-class CommandError(Exception):
-    """A command failed or a request is refused; carries what ``fail_json`` needs."""
+class _Output(object):
+    """What a command printed and returned: the argv shown (secrets masked), rc, stdout, stderr."""
 
-    def __init__(self, msg, cmd=None, rc=None, stdout='', stderr='', meaning=None):
-        super(CommandError, self).__init__(msg)
-        self.msg = msg
+    def __init__(self, cmd, rc, stdout, stderr):
         self.cmd = cmd
         self.rc = rc
         self.stdout = stdout
         self.stderr = stderr
+
+
+class CommandError(_Output, Exception):
+    """A command failed or a request is refused; carries what ``fail_json`` needs."""
+
+    def __init__(self, msg, cmd=None, rc=None, stdout='', stderr='', meaning=None):
+        Exception.__init__(self, msg)
+        _Output.__init__(self, cmd, rc, stdout, stderr)
+        self.msg = msg
         self.meaning = meaning
 
     @property
@@ -54,16 +61,8 @@ class CommandError(Exception):
         return details
 
 
-class Result(object):
-    """What one command did: the argv shown (secrets masked), rc, stdout, stderr."""
-
-    __slots__ = ('cmd', 'rc', 'stdout', 'stderr')
-
-    def __init__(self, cmd, rc, stdout, stderr):
-        self.cmd = cmd
-        self.rc = rc
-        self.stdout = stdout
-        self.stderr = stderr
+class Result(_Output):
+    """What one command did."""
 
     def json(self):
         try:

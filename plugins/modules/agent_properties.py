@@ -53,7 +53,8 @@ options:
     type: str
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.changes_idempotent
+  - openvz.cloud.attributes.changes
+  - openvz.cloud.attributes.idempotent
 seealso:
   - module: openvz.cloud.host_info
   - module: openvz.cloud.local_storage_info

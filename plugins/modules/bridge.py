@@ -28,6 +28,10 @@ description:
     goes via the NIC and O(gateway) is not given, the address is on a device that is not a
     new port, or a new port carries addresses that O(address) does not move.
   - Container veth ends (ports named C(veth*)) are never released by O(ports).
+  - Persistent configuration (O(persistent)) is C(ifcfg-<bridge>) plus C(ifcfg-<port>)
+    (C(BRIDGE=)) files, keeping C(HWADDR), C(UUID) and C(NAME) of an existing port file, or
+    one ifupdown stanza C(<config_dir>/<bridge>); a port configured elsewhere in
+    C(/etc/network/interfaces) gives a warning.
 options:
   name:
     description: Bridge name, at most 15 characters of letters, digits, C(.), C(_) and C(-).
@@ -87,37 +91,18 @@ options:
         sshd sets for SSH connections. C(sudo) usually drops that variable (C(env_reset)), so
         with C(become) pass it explicitly (for example the inventory's C(ansible_host)).
     type: str
-  persistent:
-    description: Also write the bridge to the host's network configuration.
-    type: bool
-    default: true
-  config_system:
-    description:
-      - V(ifcfg) writes C(ifcfg-<bridge>) and C(ifcfg-<port>) (C(BRIDGE=)) files (OpenVZ 7,
-        VzLinux, CentOS). C(HWADDR), C(UUID) and C(NAME) of an existing port file are kept.
-      - V(ifupdown) writes one stanza C(<config_dir>/<bridge>) that creates the bridge with
-        iproute2 in C(pre-up) hooks (no bridge-utils needed) - Debian-based hosts. A port
-        configured elsewhere in C(/etc/network/interfaces) gives a warning.
-      - V(auto) picks V(ifcfg) when C(/etc/sysconfig/network-scripts) exists, else V(ifupdown)
-        when C(/etc/network/interfaces) exists, else fails.
-    type: str
-    choices: [auto, ifcfg, ifupdown]
-    default: auto
 notes:
   - Runtime changes use C(ip) from iproute2 with JSON output (iproute2 4.13 or later).
   - The module does not rewrite C(/etc/network/interfaces) itself.
 extends_documentation_fragment:
-  - openvz.cloud.openvz.network_files
   - openvz.cloud.attributes
+  - openvz.cloud.attributes.changes
+  - openvz.cloud.attributes.idempotent
+  - openvz.cloud.openvz.network_files
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details:
       - The diff shows the bridge before and after (runtime) and every configuration file written or removed.
-  idempotent:
-    support: full
 seealso:
   - module: openvz.cloud.vlan
   - module: openvz.cloud.host_info

@@ -242,16 +242,12 @@ options:
     default: false
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.changes
   - openvz.cloud.openvz
   - openvz.cloud.openvz.allocation
 attributes:
   idempotent:
-    support: partial
     details:
       - Idempotent except with O(state=restarted) and O(password_update=always).
-notes:
-  - Runs on the OpenVZ host, as root.
 seealso:
   - module: openvz.cloud.containers
   - module: openvz.cloud.container_info

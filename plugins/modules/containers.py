@@ -183,16 +183,12 @@ options:
     type: str
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.changes
   - openvz.cloud.openvz
   - openvz.cloud.openvz.allocation
 attributes:
   idempotent:
-    support: partial
     details:
       - Idempotent except for specs with C(state=restarted) or C(password_update=always).
-notes:
-  - Runs on the OpenVZ host, as root.
 seealso:
   - module: openvz.cloud.container
   - module: openvz.cloud.container_info

@@ -50,30 +50,15 @@ options:
     description: With O(state=absent), delete even while container veths are ports of the bridge.
     type: bool
     default: false
-  persistent:
-    description: Also write the VLAN device and bridge to the host's network configuration.
-    type: bool
-    default: true
-  config_system:
-    description:
-      - V(ifcfg), V(ifupdown), or V(auto) (V(ifcfg) when C(/etc/sysconfig/network-scripts)
-        exists, else V(ifupdown) when C(/etc/network/interfaces) exists).
-      - The ifupdown stanza runs C(modifyvlan.sh)'s steps with iproute2 in C(pre-up) hooks (no vlan or bridge-utils package needed).
-    type: str
-    choices: [auto, ifcfg, ifupdown]
-    default: auto
 extends_documentation_fragment:
-  - openvz.cloud.openvz.network_files
   - openvz.cloud.attributes
+  - openvz.cloud.attributes.changes
+  - openvz.cloud.attributes.idempotent
+  - openvz.cloud.openvz.network_files
 attributes:
-  check_mode:
-    support: full
   diff_mode:
-    support: full
     details:
       - The diff shows the VLAN device and bridge before and after and every configuration file written or removed.
-  idempotent:
-    support: full
 seealso:
   - module: openvz.cloud.bridge
   - module: openvz.cloud.container
@@ -120,23 +105,23 @@ skipped:
   returned: when skipped
   type: bool
 actions:
-  description: Changes made (or planned in check mode), in order.
+  description: Changes made (or planned in check mode), in order, as RV(openvz.cloud.bridge#module:actions).
   returned: success
   type: list
   elements: str
   sample: [add vlan device eth1.100, disable ipv6 on eth1.100, set eth1.100 up, add bridge breth1-100]
 commands:
-  description: The commands run (or planned); IPv6 changes are shown as the equivalent C(sysctl -w).
+  description: As RV(openvz.cloud.bridge#module:commands).
   returned: success
   type: list
   elements: list
 files:
-  description: Configuration files written or removed.
+  description: As RV(openvz.cloud.bridge#module:files).
   returned: success
   type: list
   elements: str
 config_system:
-  description: V(ifcfg) or V(ifupdown); null with O(persistent=false).
+  description: As RV(openvz.cloud.bridge#module:config_system).
   returned: success
   type: str
 '''

@@ -42,7 +42,8 @@ options:
     required: true
 extends_documentation_fragment:
   - openvz.cloud.attributes
-  - openvz.cloud.attributes.changes_idempotent
+  - openvz.cloud.attributes.changes
+  - openvz.cloud.attributes.idempotent
 seealso:
   - module: openvz.cloud.local_storage_info
   - module: openvz.cloud.template
@@ -74,13 +75,13 @@ settings:
   type: dict
   sample: {"VE_LAYOUT": "simfs", "CONFIGFILE": "basic"}
 changed_keys:
-  description: Managed keys whose value was set or changed (would be, in check mode).
+  description: As RV(openvz.cloud.agent_properties#module:changed_keys).
   returned: always
   type: list
   elements: str
   sample: [VE_LAYOUT]
 removed_keys:
-  description: Keys removed because their value was V(null).
+  description: As RV(openvz.cloud.agent_properties#module:removed_keys).
   returned: always
   type: list
   elements: str
