@@ -23,7 +23,7 @@ description:
   - 'Default groups (O(default_groups)): C(openvz) (every container), C(openvz_node_<node>),
     C(openvz_status_<status>) and C(openvz_flavour_<legacy|vz7>), with names made safe for
     Ansible.'
-author: openvz.cloud contributors
+author: openvz.cloud developers (@openvz-cloud)
 extends_documentation_fragment:
   - constructed
   - inventory_cache
@@ -419,4 +419,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if update_cache and not failed:
                 self._cache[cache_key] = read
         self._populate(nodes, read)
-
