@@ -160,7 +160,10 @@ cache_timeout: 600
 '''
 
 import fnmatch
+import os
 import shlex
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.errors import AnsibleParserError
@@ -170,8 +173,9 @@ from ansible.plugins.inventory import (
     BaseInventoryPlugin, Cacheable, Constructable, to_safe_group_name)
 from ansible.utils.vars import combine_vars
 
-from ansible_collections.openvz.cloud.plugins.module_utils._backends import select_backend
-from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError, SshRunner
+from ansible_collections.openvz.cloud.plugins.module_utils._container.listing import (
+    NodeError, read_node)
+from ansible_collections.openvz.cloud.plugins.module_utils._runner import SshRunner
 
 CONNECTION = 'openvz.cloud.openvz'
 NODE_KEYS = ('host', 'name', 'user', 'port', 'private_key_file', 'ssh_common_args', 'flavour')
@@ -179,46 +183,6 @@ NODE_KEYS = ('host', 'name', 'user', 'port', 'private_key_file', 'ssh_common_arg
 NODE_VARS = (('ansible_host', 'host'), ('ansible_user', 'user'), ('ansible_port', 'port'),
              ('ansible_ssh_private_key_file', 'private_key_file'),
              ('ansible_ssh_common_args', 'ssh_common_args'))
-# what the node read looks up in one round trip (vzctl and vzlist; prlctl tells the flavour)
-TOOLS = ('prlctl', 'vzctl', 'vzlist', 'timeout')
-
-
-class NodeError(Exception):
-    """A node could not be read."""
-
-
-def container_vars(state, flavour):
-    """A backend's ContainerState -> the host's ``openvz_`` variables (JSON types only)."""
-    ctid = state['ctid']
-    usage = state.get('usage') or {}
-    uuid = str(ctid) if flavour == 'vz7' and ctid.is_uuid else (state.get('uuid') or None)
-    return {
-        'openvz_id': str(ctid),
-        'openvz_uuid': uuid,
-        'openvz_name': state.get('name'),
-        'openvz_status': state.get('status'),
-        'openvz_ips': list(state.get('ip') or []),
-        'openvz_hostname': state.get('hostname'),
-        'openvz_ostemplate': state.get('ostemplate'),
-        'openvz_cpus': state.get('cpus'),
-        'openvz_ram': state.get('ram_bytes'),
-        'openvz_disk': usage.get('disk_limit_bytes'),
-        'openvz_layout': state.get('layout'),
-        'openvz_flavour': flavour,
-    }
-
-
-def read_node(node, runner_factory):
-    """``(flavour, [container vars])`` of one node: one lookup round trip, one vzlist read."""
-    runner = runner_factory(node)
-    try:
-        runner.prefetch(TOOLS)
-        backend = select_backend(runner, node.get('flavour') or 'auto')
-        states = backend.read_containers()
-    except CommandError as exc:
-        raise NodeError(exc.msg)
-    return backend.name, [container_vars(states[key], backend.name)
-                          for key in sorted(states, key=str)]
 
 
 def _matches(value, patterns):
@@ -238,10 +202,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         options = ['-o', 'ConnectTimeout=%d' % self.get_option('connect_timeout')]
         if node.get('ssh_common_args'):
             options += shlex.split(node['ssh_common_args'])
+        # the lookup and the read share one connection (%C: a hash of host, port, user)
         return SshRunner(node['host'], user=node.get('user') or 'root',
                          port=node.get('port') or 22, key_file=node.get('private_key_file'),
                          options=options, timeout=self.get_option('command_timeout'),
+                         control_path=os.path.join(self._control_dir, '%C'),
                          strict_host_keys=self.get_option('host_key_checking'))
+
+    def _read_node(self, node):
+        runner = self.make_runner(node)
+        try:
+            return read_node(node, runner)
+        finally:
+            if hasattr(runner, 'close'):
+                runner.close()
 
     # -- nodes ---------------------------------------------------------------------------
     def _nodes(self):
@@ -308,15 +282,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not nodes:
             return read, failed
         workers = max(1, min(self.get_option('forks'), len(nodes)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [(node, pool.submit(read_node, node, self.make_runner)) for node in nodes]
-            for node, future in futures:
-                try:
-                    flavour, containers = future.result()
-                except NodeError as exc:
-                    failed[node['name']] = to_native(exc)
-                    continue
-                read[node['name']] = {'flavour': flavour, 'containers': containers}
+        self._control_dir = tempfile.mkdtemp(prefix='openvz-inventory-')
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [(node, pool.submit(self._read_node, node)) for node in nodes]
+                for node, future in futures:
+                    try:
+                        flavour, containers = future.result()
+                    except NodeError as exc:
+                        failed[node['name']] = to_native(exc)
+                        continue
+                    read[node['name']] = {'flavour': flavour, 'containers': containers}
+        finally:
+            shutil.rmtree(self._control_dir, ignore_errors=True)
         return read, failed
 
     def _report_failures(self, failed):
@@ -350,8 +328,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             nodes_of.setdefault(name, set()).add(node)
         shared = sorted(name for name, owners in nodes_of.items() if len(owners) > 1)
         if shared:
+            shown = ', '.join(shared[:10]) + (' and %d more' % (len(shared) - 10)
+                                              if len(shared) > 10 else '')
             self.display.warning('openvz inventory: %s found on several nodes; named <name>@<node>'
-                                 % ', '.join(shared))
+                                 % shown)
         return dict((key, '%s@%s' % (name, key[0]) if name in shared else name)
                     for key, name in base.items())
 

@@ -350,6 +350,16 @@ class SshRunner(Runner):
     def lock(self, path):
         return RemoteLock(self, path)
 
+    def close(self):
+        """End the master connection, if any (ControlPersist would keep it a minute)."""
+        if not any(arg.startswith('ControlPath=') for arg in self.base):
+            return
+        try:
+            subprocess.call(self.base + ['-O', 'exit', self.destination], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
     def prefetch(self, names, opt_dirs=SBIN_DIRS):
         """One round trip for several lookups: ``<name>=<path>`` lines."""
         wanted = [name for name in names if name not in self._paths]

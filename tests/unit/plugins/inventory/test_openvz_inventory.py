@@ -19,7 +19,9 @@ sys.path.insert(0, UNIT)
 from emulated_host import (  # noqa: E402  pylint: disable=wrong-import-position
     EZ_TEMPLATE, RootedRunner, emulator_env, legacy_root, vz7_root)
 
-from ansible_collections.openvz.cloud.plugins.inventory import openvz as plugin  # noqa: E402  pylint: disable=wrong-import-position
+# the node read only: importing the plugin here would load Ansible's controller side into
+# the unit suite's process (the plugin itself runs in inventory_driver.py)
+from ansible_collections.openvz.cloud.plugins.module_utils._container import listing  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.openvz.cloud.plugins.module_utils._runner import SshRunner  # noqa: E402  pylint: disable=wrong-import-position
 
 COLLECTIONS = os.path.abspath(os.path.join(UNIT, '..', '..', 'build', 'collections'))
@@ -243,8 +245,7 @@ class RecordingRunner(RootedRunner):
 
 def test_forced_flavour_and_one_list_read(roots):
     runner = RecordingRunner(roots['ovz2'])
-    flavour, containers = plugin.read_node({'name': 'ovz2', 'flavour': 'legacy'},
-                                           lambda node: runner)
+    flavour, containers = listing.read_node({'name': 'ovz2', 'flavour': 'legacy'}, runner)
     # forced legacy on a 7 node: the same vzlist read, reported as asked
     assert flavour == 'legacy' and sorted(c['openvz_name'] for c in containers) == ['db1', 'web1']
     assert [os.path.basename(argv[0]) for argv in runner.seen] == ['vzlist']
@@ -256,9 +257,9 @@ def test_ssh_failure_of_the_lookup_is_an_error(tmp_path):
                     'exit 255\n')
     fake.chmod(0o755)
     runner = SshRunner('198.18.0.99', ssh=str(fake))
-    with pytest.raises(plugin.NodeError, match='Cannot reach root@198.18.0.99 over SSH: ssh: '
-                                               'connect to host 198.18.0.99 port 22: No route'):
-        plugin.read_node({'name': 'n', 'flavour': 'auto'}, lambda node: runner)
+    with pytest.raises(listing.NodeError, match='Cannot reach root@198.18.0.99 over SSH: ssh: '
+                                                'connect to host 198.18.0.99 port 22: No route'):
+        listing.read_node({'name': 'n', 'flavour': 'auto'}, runner)
 
 
 def test_host_key_checking_off_leaves_the_choice_to_ssh_options():
@@ -267,3 +268,14 @@ def test_host_key_checking_off_leaves_the_choice_to_ssh_options():
                       options=['-o', 'StrictHostKeyChecking=no'])
     assert 'StrictHostKeyChecking=yes' in strict.base
     assert 'StrictHostKeyChecking=yes' not in loose.base and 'StrictHostKeyChecking=no' in loose.base
+
+
+def test_close_ends_the_master_connection(tmp_path):
+    log = tmp_path / 'argv'
+    fake = tmp_path / 'ssh'
+    fake.write_text('#!/bin/sh\necho "$@" >> %s\n' % log)
+    fake.chmod(0o755)
+    SshRunner('198.18.0.11', ssh=str(fake)).close()
+    assert not log.exists()
+    SshRunner('198.18.0.11', ssh=str(fake), control_path=str(tmp_path / '%C')).close()
+    assert log.read_text().split()[-3:] == ['-O', 'exit', 'root@198.18.0.11']
