@@ -29,6 +29,8 @@ SBIN_DIRS = ('/usr/sbin', '/sbin', '/usr/local/sbin')
 UPLOAD_CHUNK_SIZE = 256 * 1024
 # What the remote lock session prints once flock(1) holds the lock.
 LOCKED_MARK = 'locked'
+# ssh(1) exits 255 when the connection itself failed.
+SSH_FAILED_RC = 255
 
 
 class _Output(object):
@@ -309,14 +311,19 @@ class SubprocessRunner(LocalFilesMixin, Runner):
 
 class SshRunner(Runner):
     """Commands on a remote host through ``ssh``: batch mode, strict host keys, one master
-    connection reused by every call (``ControlMaster=auto``)."""
+    connection reused by every call (``ControlMaster=auto``). ``strict_host_keys=False``
+    leaves host key checking to ``options`` and the ssh configuration (ssh takes the first
+    value of an option, so a later ``-o StrictHostKeyChecking=no`` could not undo ours)."""
 
     def __init__(self, host, user='root', port=22, key_file=None, known_hosts_file=None,
-                 control_path=None, options=(), timeout=None, ssh='ssh', local=None):
+                 control_path=None, options=(), timeout=None, ssh='ssh', local=None,
+                 strict_host_keys=True):
         super(SshRunner, self).__init__(timeout=timeout)
         self.local = local or SubprocessRunner()
         self.destination = '%s@%s' % (user, host) if user else host
-        base = [ssh, '-p', str(port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes']
+        base = [ssh, '-p', str(port), '-o', 'BatchMode=yes']
+        if strict_host_keys:
+            base += ['-o', 'StrictHostKeyChecking=yes']
         if key_file:
             base += ['-i', key_file, '-o', 'IdentitiesOnly=yes']
         if known_hosts_file:
@@ -342,6 +349,16 @@ class SshRunner(Runner):
     def lock(self, path):
         return RemoteLock(self, path)
 
+    def close(self):
+        """End the master connection, if any (ControlPersist would keep it a minute)."""
+        if not any(arg.startswith('ControlPath=') for arg in self.base):
+            return
+        try:
+            subprocess.call(self.base + ['-O', 'exit', self.destination], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
     def prefetch(self, names, opt_dirs=SBIN_DIRS):
         """One round trip for several lookups: ``<name>=<path>`` lines."""
         wanted = [name for name in names if name not in self._paths]
@@ -349,7 +366,11 @@ class SshRunner(Runner):
             return
         script = ('PATH="$PATH:%s"; for name in "$@"; do printf "%%s=%%s\\n" "$name" '
                   '"$(command -v "$name")"; done' % ':'.join(opt_dirs))
-        rc, out, _err = self._execute(['sh', '-c', script, 'sh'] + wanted, None)
+        rc, out, err = self._execute(['sh', '-c', script, 'sh'] + wanted, None)
+        if rc == SSH_FAILED_RC:
+            raise CommandError('Cannot reach %s over SSH: %s'
+                               % (self.destination, last_line(err) or 'ssh exited 255'),
+                               cmd=self.base + [self.destination], rc=rc, stdout=out, stderr=err)
         if rc != 0:
             return
         for line in out.splitlines():

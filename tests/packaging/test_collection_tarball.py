@@ -16,11 +16,11 @@ SHIPPED = [
     "MANIFEST.json", "FILES.json", "LICENSE", "README.md", "CHANGELOG.rst",
     "changelogs/changelog.yaml", "changelogs/config.yaml", "changelogs/fragments/*.yml",
     "meta/runtime.yml", "meta/execution-environment.yml", "meta/ee-*.txt",
-    "plugins/doc_fragments/*.py", "plugins/filter/*.py", "plugins/module_utils/*.py", "plugins/modules/*.py",
+    "plugins/doc_fragments/*.py", "plugins/filter/*.py", "plugins/inventory/*.py", "plugins/module_utils/*.py", "plugins/modules/*.py",
     "roles/*/README.md", "roles/*/defaults/main.yml", "roles/*/handlers/main.yml", "roles/*/meta/*.yml",
     "roles/*/tasks/*.yml", "roles/*/templates/*.j2", "roles/*/vars/main.yml",
     "playbooks/README.md", "playbooks/*.yml",
-    "docs/docsite/*.yml", "docs/docsite/rst/*.rst", "docs/examples/awx/*/*.yml",
+    "docs/docsite/*.yml", "docs/docsite/rst/*.rst", "docs/examples/awx/*/*.yml", "docs/examples/inventory/*.yml",
     # What `ansible-test units` runs from an installed collection, and its fixtures.
     "tests/collection_path.py", "tests/unit/*",
 ]

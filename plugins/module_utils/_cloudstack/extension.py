@@ -18,7 +18,6 @@ __metaclass__ = type
 
 import os
 import shutil
-import subprocess
 import tempfile
 import uuid
 
@@ -101,15 +100,7 @@ def connect(payload, timeout, workdir):
 
 def close_connection(runner):
     """End the call's master connection (ControlPersist would keep it for a minute)."""
-    control = [arg for arg in runner.base if arg.startswith('ControlPath=')]
-    if not control:
-        return
-    argv = runner.base + ['-O', 'exit', runner.destination]
-    try:
-        subprocess.call(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL, timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        pass
+    runner.close()
 
 
 class OpenVZExtension(object):
