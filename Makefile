@@ -77,7 +77,7 @@ lint: venv collection-link
 # The docs as the docsite renders them: docs/docsite (extra docs, links) and every plugin's
 # and role's documentation (antsibull-docs runs ansible-doc from the venv).
 docs: venv collection-link
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 # The molecule scenarios, the mixed legacy + OpenVZ 7 lab and the demo run in a second
 # session: the first one's shared lab is gone by then (lab names are machine-wide), and its
