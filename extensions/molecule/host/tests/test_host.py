@@ -20,7 +20,10 @@ SYSCTL_FILE = "/etc/sysctl.d/60-openvz-cloud.conf"
 VZ_CONF = "/etc/vz/vz.conf"
 # The emulator's vz.conf as prepare.yml found it.
 VZ_CONF_ORIGINAL = "/var/lib/molecule-host/vz.conf"
-MANAGED_VZ_KEYS = {"VE_LAYOUT": '"simfs"', "CONFIGFILE": '"basic"', "VE_STOP_MODE": '"stop"'}
+# ovz1 is a legacy host (VE_LAYOUT managed), ovz2 an OpenVZ 7 one (ploop only: left alone).
+MANAGED_VZ_KEYS = {"ovz1": {"VE_LAYOUT": '"simfs"', "CONFIGFILE": '"basic"', "VE_STOP_MODE": '"stop"'},
+                   "ovz2": {"CONFIGFILE": '"basic"', "VE_STOP_MODE": '"stop"'}}
+LINES = {"ovz1": ("legacy", "cluster_legacy"), "ovz2": ("openvz7", "cluster_vz7")}
 REPORT_DIR = os.path.join(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", ""), "discovery")
 
 testinfra_hosts = ["hypervisors"]  # pylint: disable=invalid-name
@@ -81,14 +84,15 @@ def test_traffic_label_bridges(host):
     assert (bridge["stp_state"], bridge["forward_delay"]) == (0, 0)
 
 
-def test_vz_conf_managed_keys_only(host):
+def test_vz_conf_managed_keys_only(host, hostname):
+    managed = MANAGED_VZ_KEYS[hostname]
     original = host.file(VZ_CONF_ORIGINAL).content_string.splitlines()
     current = host.file(VZ_CONF).content_string.splitlines()
     values = shell_values("\n".join(current))
-    assert {key: values.get(key) for key in MANAGED_VZ_KEYS} == MANAGED_VZ_KEYS
+    assert {key: values.get(key) for key in managed} == managed
     # A key already at the wanted value keeps its line (and quoting); every other line stays.
     assert values["NEIGHBOUR_DEVS"] == "detect"
-    rewritten = tuple(key + "=" for key in MANAGED_VZ_KEYS)
+    rewritten = tuple(key + "=" for key in managed)
     assert [line for line in current if not line.startswith(rewritten)] == \
         [line for line in original if not line.startswith(rewritten)]
 
@@ -99,7 +103,10 @@ def test_discovery_report(host, hostname):
     address = host.interface("eth0").addresses[0]
     assert report["inventory_hostname"] == hostname
     assert report["fqdn"] == hostname
-    assert report["cluster_group"] == "hypervisors"
+    flavour, cluster = LINES[hostname]
+    assert report["cluster_group"] == cluster
+    assert report["host"]["hypervisor"]["flavour"] == flavour
+    assert (report["host"]["hypervisor"]["dispatcher"] or {}).get("running") is (True if flavour == "openvz7" else None)
     assert report["host"]["guid"] == cloudstack_guid(address)
     assert report["host"]["details"]["Host.OS"]
     assert report["local_storage"]["path"] == "/vz"
@@ -107,6 +114,15 @@ def test_discovery_report(host, hostname):
     assert report["local_storage"]["capacity_bytes"] > 0
     assert {"cloudbr0", "cloudbr1"} <= {bridge["name"] for bridge in report["bridges"]}
     assert report["traffic_label_bridges"] == ["cloudbr0", "cloudbr1"]
+
+
+def test_bridge_script_only_on_the_legacy_host(host, hostname):
+    """vzctl 4 needs EXTERNAL_SCRIPT in vznet.conf; libvzctl's own vznetcfg joins bridges on 7."""
+    vznet = host.file("/etc/vz/vznet.conf")
+    if hostname == "ovz1":
+        assert 'EXTERNAL_SCRIPT="/usr/sbin/vznetaddbr"' in vznet.content_string.splitlines()
+    else:
+        assert not vznet.exists or "EXTERNAL_SCRIPT" not in vznet.content_string
 
 
 def test_one_report_per_host():
