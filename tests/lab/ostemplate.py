@@ -18,6 +18,7 @@ temporary name, checked and renamed.
 """
 
 import argparse
+import fnmatch
 import glob
 import hashlib
 import json
@@ -49,6 +50,12 @@ REMOTE_CACHE_DIR = "/vz/template/cache"
 # Left behind by debootstrap, or the build machine's own (hostname, resolvers).
 SCRUB = ("var/cache/apt/archives/*.deb", "var/cache/apt/*.bin", "var/lib/apt/lists/*_*",
          "var/log/bootstrap.log")
+# Documentation and translations Ansible never reads (about a third of the tree), left
+# out now and, through dpkg's path-exclude, from packages installed later; each
+# package's copyright file stays.
+DPKG_EXCLUDES = ("/usr/share/doc/*", "/usr/share/man/*", "/usr/share/info/*", "/usr/share/locale/*")
+DPKG_INCLUDES = ("/usr/share/doc/*/copyright", "/usr/share/locale/locale.alias")
+DPKG_EXCLUDE_FILE = "etc/dpkg/dpkg.cfg.d/excludes"
 SSH_TIMEOUT = 300
 
 
@@ -64,7 +71,7 @@ def default_cache_dir():
 
 def recipe():
     return {"name": NAME, "suite": SUITE, "variant": "minbase", "packages": list(PACKAGES),
-            "scrub": list(SCRUB)}
+            "scrub": list(SCRUB), "exclude": list(DPKG_EXCLUDES), "include": list(DPKG_INCLUDES)}
 
 
 def recipe_hash():
@@ -98,6 +105,38 @@ def sha256_file(path):
     return digest.hexdigest()
 
 
+def excluded(relpath):
+    """True for a file (path relative to the root) the dpkg excludes leave out."""
+    path = "/" + relpath
+    if any(fnmatch.fnmatchcase(path, pattern) for pattern in DPKG_INCLUDES):
+        return False
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in DPKG_EXCLUDES)
+
+
+def _trim(root):
+    """Remove the excluded files (and the directories they leave empty) and write the
+    dpkg configuration that keeps them out."""
+    for top in sorted(set(os.path.dirname(pattern) for pattern in DPKG_EXCLUDES)):
+        top_dir = os.path.join(root, top.lstrip("/"))
+        for dirpath, _dirnames, filenames in os.walk(top_dir, topdown=False):
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                if excluded(os.path.relpath(path, root)):
+                    os.unlink(path)
+            if dirpath != top_dir and not os.listdir(dirpath):
+                os.rmdir(dirpath)
+    with open(os.path.join(root, DPKG_EXCLUDE_FILE), "w") as handle:
+        handle.write(dpkg_excludes_text())
+
+
+def dpkg_excludes_text():
+    """The template's /etc/dpkg/dpkg.cfg.d/excludes."""
+    lines = ["# written by the lab's ostemplate.py: no documentation or translations"]
+    lines += ["path-exclude=" + pattern for pattern in DPKG_EXCLUDES]
+    lines += ["path-include=" + pattern for pattern in DPKG_INCLUDES]
+    return "\n".join(lines) + "\n"
+
+
 def _scrub(root):
     for pattern in SCRUB:
         for path in glob.glob(os.path.join(root, pattern)):
@@ -109,6 +148,7 @@ def _scrub(root):
         with open(path, "w") as handle:
             handle.write(text)
         os.chmod(path, 0o644)
+    _trim(root)
 
 
 def _python_version(root):

@@ -1,12 +1,15 @@
 """The lab's real OS template (Debian 12 minbase, python3): installed on ovz1 (legacy) and
 ovz2 (vz7), a container made of it on each, Python 3.11 and a shell running inside."""
 
+import hashlib
 import json
 import os
 import shlex
 import sys
 
 import pytest
+
+from lablib import Lab  # noqa: E402  pylint: disable=wrong-import-position
 
 from .conftest import REPO_ROOT, ssh, ssh_ok
 
@@ -111,12 +114,50 @@ def _check_inside(run_inside):
     assert json.loads(ping) == {"ping": "hi", "changed": False}
 
 
+def _ansible_module_inside(lab_dir, node, exec_argv, hostname):
+    """Real modules (setup, stat) over the node's SSH, the interpreter a wrapper on the node
+    that runs the container's python3 through exec_argv (vzctl exec2 / prlctl exec):
+    pipelined, each module's AnsiballZ payload goes to that python3 on stdin."""
+    wrapper = "/vz/ostemplate-test-python"
+    ssh_ok(lab_dir, node, "printf", shlex.quote("%s\\n"), shlex.quote("#!/bin/sh"),
+           shlex.quote("exec %s python3 \"$@\"" % " ".join(shlex.quote(arg) for arg in exec_argv)),
+           ">", wrapper, "&&", "chmod", "755", wrapper)
+    with open(os.path.join(lab_dir, "inventory.ini")) as handle:
+        lines = handle.read().splitlines()
+    node_line = [line for line in lines if line.startswith(node + " ")][0]
+    common_args = [line for line in lines if line.startswith("ansible_ssh_common_args=")][0]
+    inventory = os.path.join(lab_dir, "ostemplate-%s.ini" % node)
+    with open(inventory, "w") as handle:
+        handle.write("[containers]\nct %s ansible_python_interpreter=%s\n\n[containers:vars]\n%s\n"
+                     % (node_line.split(None, 1)[1], wrapper, common_args))
+    try:
+        _setup_and_stat(Lab(lab_dir), inventory, hostname)
+    finally:
+        ssh(lab_dir, node, "rm", "-f", wrapper)
+
+
+def _setup_and_stat(lab, inventory, hostname):
+    facts = lab.run_adhoc("ct", "ansible.builtin.setup", "gather_subset=!all", inventory=inventory)
+    assert facts.rc == 0, str(facts)
+    found = facts.tasks()[0]["hosts"]["ct"]["ansible_facts"]
+    assert found["ansible_hostname"] == hostname
+    assert (found["ansible_distribution"], found["ansible_distribution_major_version"]) == ("Debian", "12")
+    assert "%(major)d.%(minor)d" % found["ansible_python"]["version"] == "3.11"
+    marker = lab.run_adhoc("ct", "ansible.builtin.stat", "path=/etc/dpkg/dpkg.cfg.d/excludes",
+                           inventory=inventory)
+    assert marker.rc == 0, str(marker)
+    # the template's own file, not the node's
+    expected = hashlib.sha1(ostemplate.dpkg_excludes_text().encode()).hexdigest()
+    assert marker.tasks()[0]["hosts"]["ct"]["stat"].get("checksum") == expected
+
+
 def test_legacy_container_runs_python(mixed_lab, installed):
     ssh_ok(mixed_lab, "ovz1", "vzctl", "create", LEGACY_CTID, "--ostemplate", ostemplate.NAME,
-           "--layout", "simfs")
+           "--layout", "simfs", "--hostname", "ostpl-legacy")
     try:
         ssh_ok(mixed_lab, "ovz1", "vzctl", "start", LEGACY_CTID)
         _check_inside(lambda line: ssh_ok(mixed_lab, "ovz1", "vzctl", "exec2", LEGACY_CTID, shlex.quote(line)))
+        _ansible_module_inside(mixed_lab, "ovz1", ["vzctl", "exec2", LEGACY_CTID], "ostpl-legacy")
         os_release = ssh_ok(mixed_lab, "ovz1", "cat", "/vz/private/%s/etc/os-release" % LEGACY_CTID)
         assert 'VERSION_ID="12"' in os_release
         ssh_ok(mixed_lab, "ovz1", "vzctl", "stop", LEGACY_CTID)
@@ -133,8 +174,10 @@ def test_vz7_container_runs_python(mixed_lab, installed):
     # the EZ cache was used as it is, not rebuilt from the metadata
     assert "Creating cache" not in out
     try:
+        ssh_ok(mixed_lab, "ovz2", "prlctl", "set", VZ7_NAME, "--hostname", "ostpl-vz7")
         ssh_ok(mixed_lab, "ovz2", "prlctl", "start", VZ7_NAME)
         _check_inside(lambda line: ssh_ok(mixed_lab, "ovz2", "prlctl", "exec", VZ7_NAME, shlex.quote(line)))
+        _ansible_module_inside(mixed_lab, "ovz2", ["prlctl", "exec", VZ7_NAME], "ostpl-vz7")
         listed = ssh_ok(mixed_lab, "ovz2", "prlctl", "list", "-a", "-o", "name,ostemplate")
         assert ostemplate.NAME in listed
         ssh_ok(mixed_lab, "ovz2", "prlctl", "stop", VZ7_NAME)
