@@ -2,6 +2,7 @@
 
     ostemplate.py build [--cache-dir DIR] [--force]      prints the two cache paths
     ostemplate.py install --dir LAB_DIR HOST...          one line per host
+    ostemplate.py prune [--cache-dir DIR]                 removes other recipes' caches
 
 ``build`` debootstraps bookworm (``--variant=minbase``, plus python3 and sudo for
 Ansible's modules and become) from this machine's own apt mirror and packs the tree
@@ -317,7 +318,14 @@ def main(argv=None):
     install_parser.add_argument("--dir", required=True, help="the lab directory")
     install_parser.add_argument("--cache-dir", help="default: %s" % default_cache_dir())
     install_parser.add_argument("hosts", nargs="+", metavar="HOST")
+    prune_parser = commands.add_parser("prune", help="remove the caches of other recipes")
+    prune_parser.add_argument("--cache-dir", help="default: %s" % default_cache_dir())
     args = parser.parse_args(argv)
+    if args.command == "prune":
+        cache_dir = args.cache_dir or default_cache_dir()
+        for path in rootfs_cache.prune_other_builds(cache_dir, recipe_hash()):
+            print("removed %s" % path)
+        return 0
     try:
         template = build(args.cache_dir, force=getattr(args, "force", False))
         if args.command == "build":

@@ -70,6 +70,7 @@ def test_build_is_cached_and_complete(template):
 
 def test_install_puts_the_right_cache_on_each_host(mixed_lab, template, installed):
     first, second = installed
+    print("install seconds: %s" % [(r["host"], r["changed"], r["seconds"]) for r in first + second])
     assert [(r["host"], r["flavour"], r["changed"]) for r in first] == [
         ("ovz1", "legacy", True), ("ovz2", "vz7", True)]
     assert [r["changed"] for r in second] == [False, False]
