@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import shlex
+import subprocess
 import sys
 
 import pytest
@@ -48,12 +49,18 @@ def _remove_installed(lab_dir):
 
 @pytest.fixture(scope="module")
 def installed(mixed_lab, template):
-    """The template installed on both hosts (twice: the second time changes nothing)."""
+    """The template installed on both hosts (twice: the second time changes nothing).
+
+    Starts from hosts without it; leaves them as found (other modules of the package may
+    have installed it for themselves)."""
+    found = ostemplate.remote_sha256(mixed_lab, "ovz1", os.path.join(
+        ostemplate.REMOTE_CACHE_DIR, ostemplate.LEGACY_CACHE)) is not None
     _remove_installed(mixed_lab)
     first = [ostemplate.install(mixed_lab, host, template) for host in ("ovz1", "ovz2")]
     second = [ostemplate.install(mixed_lab, host, template) for host in ("ovz1", "ovz2")]
     yield first, second
-    _remove_installed(mixed_lab)
+    if not found:
+        _remove_installed(mixed_lab)
 
 
 def test_build_is_cached_and_complete(template):
@@ -87,12 +94,16 @@ def test_install_puts_the_right_cache_on_each_host(mixed_lab, template, installe
     assert not [name for name in _cache_listing(mixed_lab, "ovz2") if ".tmp-" in name]
 
 
-def test_install_replaces_a_corrupt_cache(mixed_lab, template, installed):
+def test_install_command_replaces_a_corrupt_cache(mixed_lab, template, installed):
     path = os.path.join(ostemplate.REMOTE_CACHE_DIR, ostemplate.LEGACY_CACHE)
     ssh_ok(mixed_lab, "ovz1", "sh", "-c", shlex.quote("echo garbage > %s" % path))
-    result = ostemplate.install(mixed_lab, "ovz1", template)
-    assert result["changed"] is True
-    assert ssh_ok(mixed_lab, "ovz1", "sha256sum", path).split()[0] == result["sha256"]
+    proc = subprocess.run([sys.executable, ostemplate.__file__, "install", "--dir", mixed_lab, "ovz1", "ovz2"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("ovz1: installed %s (legacy, " % path)
+    assert lines[1].startswith("ovz2: unchanged %s (vz7, " % os.path.join(ostemplate.REMOTE_CACHE_DIR, ostemplate.EZ_CACHE))
+    assert ssh_ok(mixed_lab, "ovz1", "sha256sum", path).split()[0] == template["info"]["files"][ostemplate.LEGACY_CACHE]["sha256"]
 
 
 def test_install_refuses_an_unknown_host(mixed_lab, template):
