@@ -52,8 +52,8 @@ compat: venv
 # Controller plugins (filters) import ansible's controller code, which takes module warnings
 # out of the module result: they get their own session too.
 unit: deps venv collection-link
-	$(BIN)/python -m pytest -q tests/unit tests/packaging --ignore=tests/unit/plugins/filter
-	$(BIN)/python -m pytest -q tests/unit/plugins/filter
+	$(BIN)/python -m pytest -q tests/unit tests/packaging --ignore=tests/unit/plugins/filter --ignore=tests/unit/plugins/connection
+	$(BIN)/python -m pytest -q tests/unit/plugins/filter tests/unit/plugins/connection
 	$(BIN)/python -m pytest -q tests/emulator/tests
 
 sanity: deps sanity-venv
