@@ -9,18 +9,18 @@ A build happens in a temporary sibling directory that is renamed into place at
 the end, so an interrupted build never leaves an image that looks valid.
 """
 
-import fcntl
 import glob
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import rootfs_cache  # noqa: E402  pylint: disable=wrong-import-position
+
 ROOTFS_OVERLAY = os.path.join(HERE, "rootfs")
 
 SUITE = "bookworm"
@@ -63,16 +63,15 @@ IMAGE_FILES = ("base.qcow2", "vmlinuz", "initrd.img", "id_ed25519", "id_ed25519.
                "known_hosts", "build-info.json")
 
 
-class ImageError(Exception):
-    """A build step failed or the image cache is unusable."""
+# A build step failed or the image cache is unusable.
+ImageError = rootfs_cache.BuildError
 
 
 def default_cache_dir():
     """``$OPENVZ_CLOUD_VM_CACHE`` or ``${XDG_CACHE_HOME:-~/.cache}/openvz-cloud/vm``."""
     if os.environ.get("OPENVZ_CLOUD_VM_CACHE"):
         return os.environ["OPENVZ_CLOUD_VM_CACHE"]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "openvz-cloud", "vm")
+    return os.path.join(rootfs_cache.cache_base(), "vm")
 
 
 def _overlay_files():
@@ -87,16 +86,11 @@ def _overlay_files():
 
 def recipe_hash():
     """Short sha256 over everything that decides the image's content."""
-    digest = hashlib.sha256()
     recipe = {"suite": SUITE, "packages": PACKAGES, "disable": UNITS_TO_DISABLE,
               "hostname": VM_HOSTNAME, "disk": DISK_SIZE}
-    digest.update(json.dumps(recipe, sort_keys=True).encode())
-    for relpath, path in [("vmimage.py", os.path.abspath(__file__))] + _overlay_files():
-        digest.update(relpath.encode() + b"\0")
-        with open(path, "rb") as handle:
-            digest.update(handle.read())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
+    files = [("vmimage.py", os.path.abspath(__file__)),
+             ("rootfs_cache.py", os.path.abspath(rootfs_cache.__file__))] + _overlay_files()
+    return rootfs_cache.recipe_digest(recipe, files)
 
 
 def image_dir(cache_dir=None):
@@ -107,69 +101,15 @@ def is_built(path):
     return all(os.path.isfile(os.path.join(path, name)) for name in IMAGE_FILES)
 
 
-def _parse_deb822_sources(text):
-    """(uris, suites) pairs of the ``Types: deb`` stanzas of a .sources file."""
-    stanzas = []
-    for block in text.split("\n\n"):
-        fields = {}
-        for line in block.splitlines():
-            if line.startswith("#") or ":" not in line or line[:1].isspace():
-                continue
-            key, _sep, value = line.partition(":")
-            fields[key.strip().lower()] = value.split()
-        if "deb" in fields.get("types", []) and fields.get("enabled", ["yes"]) != ["no"]:
-            stanzas.append((fields.get("uris", []), fields.get("suites", [])))
-    return stanzas
-
-
-def _parse_one_line_sources(text):
-    """(uris, suites) pairs of the ``deb URI SUITE COMPONENTS`` lines of a sources.list."""
-    stanzas = []
-    for line in text.splitlines():
-        words = line.split("#", 1)[0].split()
-        if not words or words[0] != "deb":
-            continue
-        words = words[1:]
-        if words and words[0].startswith("["):
-            while words and not words[0].endswith("]"):
-                words = words[1:]
-            words = words[1:]
-        if len(words) >= 2:
-            stanzas.append(([words[0]], [words[1]]))
-    return stanzas
-
-
 def apt_mirror(suite=SUITE):
     """The Debian mirror this machine's own apt uses for ``suite``.
 
     ``$OPENVZ_CLOUD_VM_MIRROR`` overrides it; the project never names a mirror itself.
     """
-    if os.environ.get("OPENVZ_CLOUD_VM_MIRROR"):
-        return os.environ["OPENVZ_CLOUD_VM_MIRROR"]
-    stanzas = []
-    for path in sorted(glob.glob("/etc/apt/sources.list.d/*.sources")):
-        with open(path) as handle:
-            stanzas.extend(_parse_deb822_sources(handle.read()))
-    for path in ["/etc/apt/sources.list"] + sorted(glob.glob("/etc/apt/sources.list.d/*.list")):
-        if os.path.isfile(path):
-            with open(path) as handle:
-                stanzas.extend(_parse_one_line_sources(handle.read()))
-    for uris, suites in stanzas:
-        if suite in suites and uris:
-            return uris[0]
-    raise ImageError("no 'deb' source for suite %r in this machine's apt configuration "
-                     "(/etc/apt/sources.list.d/*.sources, /etc/apt/sources.list); "
-                     "set OPENVZ_CLOUD_VM_MIRROR" % suite)
+    return rootfs_cache.apt_mirror(suite, ("OPENVZ_CLOUD_VM_MIRROR",))
 
 
-def _run(argv, log, **kwargs):
-    """Run one build command, its output appended to the build log."""
-    log.write("$ %s\n" % " ".join(argv))
-    log.flush()
-    result = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, check=False, **kwargs)
-    if result.returncode != 0:
-        raise ImageError("build step failed (rc=%d): %s; see %s"
-                         % (result.returncode, " ".join(argv), log.name))
+_run = rootfs_cache.run_logged
 
 
 def _write_file(path, content, mode=0o644):
@@ -178,15 +118,6 @@ def _write_file(path, content, mode=0o644):
         handle.write(content)
     os.chmod(tmp, mode)
     os.rename(tmp, path)
-
-
-def _check_tools():
-    missing = [tool for tool in BUILD_TOOLS if shutil.which(tool) is None]
-    if missing:
-        raise ImageError("missing build tools: %s (run scripts/install-vm-deps.sh)"
-                         % ", ".join(missing))
-    if os.geteuid() != 0:
-        raise ImageError("building the VM image needs root (debootstrap, chroot)")
 
 
 def _assert_nothing_mounted_under(root):
@@ -251,40 +182,19 @@ def build(cache_dir=None, force=False, progress=sys.stderr):
     """Return the image directory, building it first unless it is already cached."""
     cache_dir = cache_dir or default_cache_dir()
     target = image_dir(cache_dir)
-    if is_built(target) and not force:
-        return target
-    _check_tools()
-    os.makedirs(cache_dir, exist_ok=True)
-    with open(os.path.join(cache_dir, ".build.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time; the others reuse its result
-        if is_built(target) and not force:
-            return target
-        for stale in glob.glob(os.path.join(cache_dir, ".build-*")):
-            shutil.rmtree(stale, ignore_errors=True)
-        work = tempfile.mkdtemp(prefix=".build-%s-" % os.path.basename(target), dir=cache_dir)
-        try:
-            _build_into(work, cache_dir, progress)
-            if os.path.isdir(target):
-                shutil.rmtree(target)
-            os.rename(work, target)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return target
+    return rootfs_cache.locked_build(cache_dir, target, is_built,
+                                     lambda work: _build_into(work, cache_dir, progress), force)
 
 
 def prune_other_images(cache_dir=None):
     """Delete cached images of other recipes; returns their paths."""
     cache_dir = cache_dir or default_cache_dir()
-    current = os.path.basename(image_dir(cache_dir))
-    removed = []
-    for path in sorted(glob.glob(os.path.join(cache_dir, "[0-9a-f]" * 16))):
-        if os.path.basename(path) != current:
-            shutil.rmtree(path)
-            removed.append(path)
-    return removed
+    return rootfs_cache.prune_other_builds(cache_dir, os.path.basename(image_dir(cache_dir)))
 
 
 def _build_into(work, cache_dir, progress):
+    rootfs_cache.check_tools(BUILD_TOOLS, "run scripts/install-vm-deps.sh",
+                             "the VM image (debootstrap, chroot)")
     mirror = apt_mirror()
     root = os.path.join(work, "root")
     timings = {}
