@@ -25,8 +25,7 @@ description:
     of C(ansible.builtin.ssh).
   - Commands run as root inside the container; use C(become) to run them as another user
     (for example C(become_method=su), which needs no password from root).
-author:
-  - openvz.cloud contributors
+author: openvz.cloud developers (@openvz-cloud)
 notes:
   - The inventory plugin C(openvz.cloud.openvz) sets the variables below for every container
     it lists.
