@@ -16,17 +16,19 @@ SHIPPED = [
     "MANIFEST.json", "FILES.json", "LICENSE", "README.md", "CHANGELOG.rst",
     "changelogs/changelog.yaml", "changelogs/config.yaml", "changelogs/fragments/*.yml",
     "meta/runtime.yml", "meta/execution-environment.yml", "meta/ee-*.txt",
-    "plugins/doc_fragments/*.py", "plugins/filter/*.py", "plugins/inventory/*.py", "plugins/module_utils/*.py", "plugins/modules/*.py",
+    "plugins/connection/*.py", "plugins/doc_fragments/*.py", "plugins/filter/*.py", "plugins/inventory/*.py",
+    "plugins/module_utils/*.py", "plugins/modules/*.py",
     "roles/*/README.md", "roles/*/defaults/main.yml", "roles/*/handlers/main.yml", "roles/*/meta/*.yml",
     "roles/*/tasks/*.yml", "roles/*/templates/*.j2", "roles/*/vars/main.yml",
     "playbooks/README.md", "playbooks/*.yml",
-    "docs/docsite/*.yml", "docs/docsite/rst/*.rst", "docs/examples/awx/*/*.yml", "docs/examples/inventory/*.yml",
+    "docs/docsite/*.yml", "docs/docsite/rst/*.rst", "docs/examples/awx/*/*.yml", "docs/examples/containers/*.yml",
+    "docs/examples/inventory/*.yml",
     # What `ansible-test units` runs from an installed collection, and its fixtures.
     "tests/collection_path.py", "tests/unit/*",
 ]
 REQUIRED = [
     "LICENSE", "README.md", "CHANGELOG.rst", "changelogs/changelog.yaml", "meta/runtime.yml",
-    "meta/execution-environment.yml", "plugins/modules/container.py", "plugins/filter/cloudstack_guid.py",
+    "meta/execution-environment.yml", "plugins/modules/container.py", "plugins/filter/cloudstack_guid.py", "plugins/connection/openvz.py",
     "roles/host/meta/argument_specs.yml", "playbooks/site.yml", "playbooks/containers.yml",
     "docs/docsite/extra-docs.yml", "docs/docsite/links.yml", "tests/unit/conftest.py",
 ]
