@@ -85,12 +85,13 @@ docs: venv collection-link
 # session: the first one's shared lab is gone by then (lab names are machine-wide), and its
 # lab VM no longer takes CPU from the demo's two (TCG) VMs.
 SECOND_SESSION := tests/integration/test_molecule.py tests/integration/mixed tests/integration/test_demo.py
-# The mixed lab's tests (both lines, the host role on each) run again on the oldest
-# supported controller, ansible-core 2.16.
+# The mixed lab's controller-side tests (the host role on both lines, the inventory and
+# connection plugins) run again on the oldest supported controller, ansible-core 2.16.
+CONTROLLER_216 := $(addprefix tests/integration/mixed/,test_host_role_lines.py test_inventory_plugin.py test_connection_plugin.py)
 integration: deps venv venv-2.16 collection-link
 	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q tests/integration $(addprefix --ignore=,$(SECOND_SESSION))
 	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q $(SECOND_SESSION)
-	$(VENV_216)/bin/python -m pytest -q -p no:cacheprovider tests/integration/mixed
+	$(VENV_216)/bin/python -m pytest -q -p no:cacheprovider $(CONTROLLER_216)
 
 test: compat unit sanity lint docs integration
 
