@@ -8,6 +8,7 @@ observation commands inside a host's namespaces.
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -44,9 +45,9 @@ class AnsibleResult(object):
         self.stdout = proc.stdout
         self.stderr = proc.stderr
         # The callback's document starts with a line "{"; warnings before it may hold braces.
-        start = 0 if proc.stdout.startswith("{\n") else proc.stdout.find("\n{\n") + 1
+        start = re.search(r"^\{$", proc.stdout, re.MULTILINE)
         try:
-            self.json = json.loads(proc.stdout[start:]) if start or proc.stdout.startswith("{") else None
+            self.json = json.loads(proc.stdout[start.start():]) if start else None
         except ValueError:
             self.json = None
 
