@@ -214,15 +214,27 @@ def read_owner():
         return None
 
 
+def boot_id():
+    with open("/proc/sys/kernel/random/boot_id") as handle:
+        return handle.read().strip()
+
+
 def owner_in_use(owner):
-    """True while the owner's `up` runs, its holder process lives, or (no holder) a host exists."""
+    """True while the owner's `up` runs, its holder process lives, or (no holder) a host runs.
+
+    A claim written before this boot is stale whatever its pids say (they are reused), and a
+    holder-less lab (molecule's) is only alive while some host netns still has a process:
+    a session cut mid-run leaves the namespaces with nothing in them.
+    """
     if owner is None:
+        return False
+    if owner.get("boot_id") not in (None, boot_id()):
         return False
     if owner.get("pid") and pid_alive(owner["pid"]):
         return True
     if owner.get("holder"):
         return pid_alive(owner["holder"])
-    return bool(list_lab_netns())
+    return any(netns_pids(index) for index in list_lab_netns())
 
 
 def claim_lab(lab_dir, wait_seconds, holder):
@@ -247,7 +259,8 @@ def claim_lab(lab_dir, wait_seconds, holder):
 
 
 def write_owner(lab_dir, pid, holder):
-    write_file(OWNER_FILE, json.dumps({"dir": lab_dir, "pid": pid, "holder": holder}) + "\n")
+    write_file(OWNER_FILE, json.dumps({"dir": lab_dir, "pid": pid, "holder": holder,
+                                       "boot_id": boot_id()}) + "\n")
 
 
 def release_claim_pid(lab_dir):
