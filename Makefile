@@ -89,9 +89,9 @@ SECOND_SESSION := tests/integration/test_molecule.py tests/integration/mixed tes
 # connection plugins) run again on the oldest supported controller, ansible-core 2.16.
 CONTROLLER_216 := $(addprefix tests/integration/mixed/,test_host_role_lines.py test_inventory_plugin.py test_connection_plugin.py)
 integration: deps venv venv-2.16 collection-link
-	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q tests/integration $(addprefix --ignore=,$(SECOND_SESSION))
-	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q $(SECOND_SESSION)
-	$(VENV_216)/bin/python -m pytest -q -p no:cacheprovider $(CONTROLLER_216)
+	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q --durations=12 tests/integration $(addprefix --ignore=,$(SECOND_SESSION))
+	OPENVZ_CLOUD_VM_REQUIRED=1 $(BIN)/python -m pytest -q --durations=12 $(SECOND_SESSION)
+	$(VENV_216)/bin/python -m pytest -q --durations=5 -p no:cacheprovider $(CONTROLLER_216)
 
 test: compat unit sanity lint docs integration
 
