@@ -105,8 +105,10 @@ options:
     description:
       - The OpenVZ line of the node. V(legacy) runs C(vzctl exec2), V(vz7) (OpenVZ 7 and 9)
         runs C(prlctl exec).
-      - V(auto) asks the node once per connection, before the first command - a node with
-        C(prlctl) is V(vz7), one with only C(vzctl) is V(legacy). Setting it saves that round trip.
+      - V(auto) asks the node before the first command - a node with C(prlctl) is V(vz7), one
+        with only C(vzctl) is V(legacy). The answer is kept for the rest of the run (in the
+        run's local temporary directory), so each node is asked once per C(ansible-playbook)
+        run, and again after a C(reset_connection) meta task. Setting it saves that round trip.
     type: str
     choices: [auto, legacy, vz7]
     default: auto
@@ -147,8 +149,12 @@ all:
 #       become_flags: -s /bin/sh
 """
 
+import hashlib
+import os
 import shlex
+import tempfile
 
+from ansible import constants as C
 from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
 from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
 from ansible.plugins.connection import ConnectionBase
@@ -167,6 +173,36 @@ FLAVOUR_PROBE = ('if command -v prlctl >/dev/null 2>&1; then echo vz7; '
 # vzctl 4.x: VZ_VE_NOT_RUNNING (include/vzerror.h), message of vps_exec (src/lib/exec.c).
 LEGACY_NOT_RUNNING_RC = 31
 LEGACY_NOT_RUNNING = b'Container is not running'
+
+
+def flavour_cache_dir():
+    """The run's local tmp: made by the main process, shared by its forked workers, removed at exit."""
+    return C.DEFAULT_LOCAL_TMP
+
+
+def _flavour_cache_file(address, port, user):
+    key = '%s\0%s\0%s' % (address, port, user)
+    return os.path.join(flavour_cache_dir(), 'openvz-flavour-%s' % hashlib.sha256(to_bytes(key)).hexdigest()[:24])
+
+
+def read_cached_flavour(path):
+    try:
+        with open(path) as handle:
+            found = handle.read().strip()
+    except (IOError, OSError):
+        return None
+    return found if found in FLAVOURS else None
+
+
+def write_cached_flavour(path, flavour):
+    """Atomic: a worker reading at the same time sees the whole word or no file."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.openvz-flavour-')
+        with os.fdopen(handle, 'w') as stream:
+            stream.write(flavour)
+        os.rename(temporary, path)
+    except (IOError, OSError) as exc:
+        display.vvv('OPENVZ: flavour not cached in %s: %s' % (path, to_native(exc)))
 
 
 def container_id(value):
@@ -254,24 +290,31 @@ class Connection(ConnectionBase):
             self._connected = True
         return self
 
+    def _node_key(self):
+        return _flavour_cache_file(self.get_option('node_address'), self.get_option('node_port'),
+                                   self.get_option('node_user'))
+
     def flavour(self):
-        """The node's line, asked of the node at most once per connection."""
+        """The node's line: the option, or asked of the node once per run (then cached)."""
         if self._flavour is None:
             wanted = self.get_option('flavour')
             if wanted in FLAVOURS:
                 self._flavour = wanted
             else:
-                rc, out, err = self._node_connection().exec_command(FLAVOUR_PROBE, sudoable=False)
-                found = to_text(out).strip()
-                if rc != 0 or found not in FLAVOURS:
-                    raise AnsibleConnectionFailure(
-                        'openvz connection: node %s has neither prlctl nor vzctl on its PATH '
-                        '(rc %s: %s)' % (self.get_option('node_address'), rc,
-                                         to_native(err or out).strip()))
-                self._flavour = found
-                display.vvv('OPENVZ: node %s is %s' % (self.get_option('node_address'), found),
-                            host=self._container)
+                self._flavour = read_cached_flavour(self._node_key()) or self._probe_flavour()
         return self._flavour
+
+    def _probe_flavour(self):
+        rc, out, err = self._node_connection().exec_command(FLAVOUR_PROBE, sudoable=False)
+        found = to_text(out).strip()
+        if rc != 0 or found not in FLAVOURS:
+            raise AnsibleConnectionFailure(
+                'openvz connection: node %s has neither prlctl nor vzctl on its PATH '
+                '(rc %s: %s)' % (self.get_option('node_address'), rc, to_native(err or out).strip()))
+        display.vvv('OPENVZ: node %s is %s' % (self.get_option('node_address'), found),
+                    host=self._container)
+        write_cached_flavour(self._node_key(), found)
+        return found
 
     def _run_in_container(self, argv, in_data=None, sudoable=True):
         command = node_command(self.flavour(), self._container, argv)
@@ -328,6 +371,10 @@ class Connection(ConnectionBase):
         if self._node is not None:
             self._node.reset()
         self._flavour = None
+        try:
+            os.unlink(self._node_key())
+        except (IOError, OSError):
+            pass
         self.close()
 
     def close(self):

@@ -41,10 +41,15 @@ class FakeSSH(object):
     def close(self):
         self.closed = True
 
+    def reset(self):
+        self.closed = True
+
 
 @pytest.fixture
-def make(monkeypatch):
-    """make(vars, answers) -> (connection, fake ssh)."""
+def make(monkeypatch, tmp_path):
+    """make(vars, answers) -> (connection, fake ssh); the run's flavour cache is tmp_path/run."""
+    run_tmp = tmp_path / 'run'
+    run_tmp.mkdir()
 
     def factory(variables=None, answers=None):
         connection = connection_loader.get('openvz.cloud.openvz', PlayContext())
@@ -57,7 +62,9 @@ def make(monkeypatch):
                 loads.append(name)
                 return fake
 
-        monkeypatch.setattr(sys.modules[type(connection).__module__], 'connection_loader', Loader)
+        plugin_module = sys.modules[type(connection).__module__]
+        monkeypatch.setattr(plugin_module, 'connection_loader', Loader)
+        monkeypatch.setattr(plugin_module, 'flavour_cache_dir', lambda: str(run_tmp))
         options = {'inventory_hostname': 'web1', 'ansible_host': '101', 'openvz_node_address': NODE}
         options.update(variables or {})
         connection.set_options(var_options=dict((k, v) for k, v in options.items() if v is not None))
@@ -180,6 +187,39 @@ def test_flavour_auto_asks_the_node_once(make, tmp_path):
     assert connection.flavour() == 'vz7' and len(fake.calls) == 3
 
 
+def test_flavour_auto_asks_each_node_once_per_run(make, tmp_path):
+    """Ansible makes a connection per task: the second task's connection reads the cache."""
+    first, first_ssh = make(answers=[(0, b'legacy\n', b'')])
+    first.exec_command('true')
+    second, second_ssh = make()
+    second.exec_command('true')
+    assert second_ssh.calls == [('vzctl exec2 101 true', None, True)]
+    other_port, other_ssh = make({'openvz_node_port': 2222}, answers=[(0, b'vz7\n', b'')])
+    other_port.exec_command('true')
+    assert [call[0] for call in other_ssh.calls][1:] == ['prlctl exec 101 true']
+    assert len(first_ssh.calls) == 2 and len(list((tmp_path / 'run').iterdir())) == 2
+
+
+def test_reset_connection_asks_the_node_again(make):
+    first, dummy = make(answers=[(0, b'legacy\n', b'')])
+    first.exec_command('true')
+    first.reset()
+    second, second_ssh = make(answers=[(0, b'vz7\n', b'')])
+    second.exec_command('true')
+    assert 'command -v prlctl' in second_ssh.calls[0][0]
+    assert second_ssh.calls[1][0] == 'prlctl exec 101 true'
+
+
+def test_unreadable_cache_entry_is_asked_again(make, tmp_path):
+    first, dummy = make(answers=[(0, b'legacy\n', b'')])
+    first.exec_command('true')
+    for entry in (tmp_path / 'run').iterdir():
+        entry.write_text('garbage')
+    second, second_ssh = make(answers=[(0, b'vz7\n', b'')])
+    second.exec_command('true')
+    assert second_ssh.calls[1][0] == 'prlctl exec 101 true'
+
+
 def test_flavour_auto_legacy(make):
     connection, fake = make(answers=[(0, b'legacy\n', b'')])
     connection.exec_command('true')
@@ -192,11 +232,12 @@ def test_flavour_auto_without_tools_is_a_connection_failure(make):
         connection.exec_command('true')
 
 
-def test_explicit_flavour_sends_no_probe(make):
+def test_explicit_flavour_sends_no_probe(make, tmp_path):
     connection, fake = make({'openvz_flavour': 'legacy'})
     connection.exec_command('true')
     connection.exec_command('false')
     assert [call[0] for call in fake.calls] == ['vzctl exec2 101 true', 'vzctl exec2 101 false']
+    assert not list((tmp_path / 'run').iterdir())
 
 
 def test_command_status_is_returned(make):
