@@ -20,6 +20,10 @@ description:
     C(/sys/class/net) first, so runs are idempotent and safe next to a concurrent agent.
   - VLAN 4095 is skipped (nothing changes, C(skipped) is true) as CloudStack skips it; ids
     outside 1-4094 are errors. Names over 15 characters are an error naming the interface.
+  - On OpenVZ 7/9 hosts (C(prlsrvctl) present) the bridge also gets a bridged virtual network
+    bound to it (C(prlsrvctl net add <network> -i <bridge> -t bridged)), named as the bridge
+    unless O(network) says otherwise; a network already bound to the bridge is kept, whatever
+    its name. prlctl and C(prlctl list -i) then show container NICs on that network.
   - The same code creates the VLAN bridges of tagged container NICs (M(openvz.cloud.container)).
   - Persistent configuration as in M(openvz.cloud.bridge) (ifcfg C(ifcfg-<trunk>.<vlan_id>)
     with C(VLAN=yes) plus C(ifcfg-<bridge>), or one ifupdown stanza C(<config_dir>/<bridge>)).
@@ -50,6 +54,13 @@ options:
     description: With O(state=absent), delete even while container veths are ports of the bridge.
     type: bool
     default: false
+  network:
+    description:
+      - OpenVZ 7/9 only - the name of the bridged virtual network bound to the bridge, if one
+        has to be added (default the bridge name). An error on legacy hosts, which have no
+        virtual networks.
+      - With O(state=absent) the network bound to the bridge is deleted first, whatever its name.
+    type: str
 extends_documentation_fragment:
   - openvz.cloud.attributes
   - openvz.cloud.attributes.changes
@@ -76,6 +87,12 @@ EXAMPLES = r'''
     vlan_id: 1000
     bridge: brvlan1000
 
+- name: VLAN 300 on an OpenVZ 7/9 host, its virtual network named for CloudStack's guest network
+  openvz.cloud.vlan:
+    trunk: bond0
+    vlan_id: 300
+    network: guest-300
+
 - name: Remove VLAN 200 once no container uses it
   openvz.cloud.vlan:
     trunk: eth1
@@ -93,12 +110,13 @@ vlan:
     vlan_id: {description: VLAN id., type: int}
     device: {description: VLAN device name., type: str}
     bridge: {description: Bridge name., type: str}
+    network: {description: "OpenVZ 7/9: the virtual network bound to the bridge; null on legacy hosts or when none is.", type: str}
     device_present: {description: The VLAN device exists., type: bool}
     bridge_present: {description: The bridge exists., type: bool}
     ports: {description: Ports of the bridge., type: list, elements: str}
     mtu: {description: MTU of the bridge., type: int}
     state: {description: Operational state of the bridge., type: str}
-  sample: {trunk: eth1, vlan_id: 100, device: eth1.100, bridge: breth1-100, device_present: true,
+  sample: {trunk: eth1, vlan_id: 100, device: eth1.100, bridge: breth1-100, network: null, device_present: true,
            bridge_present: true, ports: [eth1.100, veth101.0], mtu: 1500, state: up}
 skipped:
   description: True for VLAN 4095, which is skipped.

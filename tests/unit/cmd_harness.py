@@ -104,9 +104,9 @@ def run_legacy(monkeypatch, capsys, module, args, expect, **kwargs):
     return run_module(monkeypatch, capsys, module, args, expect, **kwargs)
 
 
-def fake_runner(expect, files=None):
+def fake_runner(expect, files=None, missing_bins=()):
     """A runner whose commands ``expect`` answers; ``files`` (path -> text) replaces the
-    host's files when given."""
+    host's files when given; ``missing_bins`` are not installed."""
     from ansible_collections.openvz.cloud.plugins.module_utils import _runner
 
     class _FakeRunner(_runner.LocalFilesMixin, _runner.Runner):
@@ -114,7 +114,7 @@ def fake_runner(expect, files=None):
             return expect(argv, data)
 
         def _lookup(self, name, opt_dirs):
-            return SBIN + name
+            return None if name in missing_bins else SBIN + name
 
     runner = _FakeRunner()
     if files is not None:

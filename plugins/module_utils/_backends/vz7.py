@@ -27,6 +27,7 @@ from ansible_collections.openvz.cloud.plugins.module_utils._backends.base import
 from ansible_collections.openvz.cloud.plugins.module_utils._backends.ctconf import (
     HostConfigFiles, merge_config)
 from ansible_collections.openvz.cloud.plugins.module_utils._container import ids
+from ansible_collections.openvz.cloud.plugins.module_utils._net import vnets
 from ansible_collections.openvz.cloud.plugins.module_utils._container.spec import (
     NAME_CHARS, SpecError)
 from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError
@@ -77,7 +78,6 @@ class Vz7Backend(HostConfigFiles, Backend):
         self.prlctl = runner.find('prlctl')
         self.vzctl = vzctl_path or runner.find('vzctl')
         self.vzlist = vzlist_path or runner.find('vzlist')
-        self.prlsrvctl = None
 
     # -- failures ------------------------------------------------------------------------
     def explain(self, rc):
@@ -289,10 +289,7 @@ class Vz7Backend(HostConfigFiles, Backend):
 
     def networks(self):
         """Names of the host's virtual networks (``prlsrvctl net list -j``)."""
-        if self.prlsrvctl is None:
-            self.prlsrvctl = self.runner.find('prlsrvctl')
-        data = self.runner.run_json([self.prlsrvctl, 'net', 'list', '-j']) or []
-        return set(item.get('Network ID') for item in data if isinstance(item, dict))
+        return set(network['name'] for network in vnets.read_networks(self.runner))
 
     def plan_power(self, plan, verb, spec):
         target = self.prl_target(plan)

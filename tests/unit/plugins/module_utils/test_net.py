@@ -10,13 +10,19 @@ from ansible_collections.openvz.cloud.plugins.module_utils._net import bridges, 
 from ansible_collections.openvz.cloud.plugins.module_utils._runner import CommandError
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
-from cmd_harness import OK, Expect, fake_runner  # noqa: E402  pylint: disable=wrong-import-position
+import cmd_harness  # noqa: E402  pylint: disable=wrong-import-position
+from cmd_harness import LEGACY_HOST_MISSING, OK, Expect  # noqa: E402  pylint: disable=wrong-import-position
 
 IP = '/usr/sbin/ip'
 SYSCTL = '/usr/sbin/sysctl'
 LINKS = [IP, '-j', '-d', 'link', 'show']
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures', 'net')
 VLAN_LOADED = {ip.PROC_NET_VLAN_CONFIG: 'VLAN Dev name | VLAN ID\n'}
+
+
+def fake_runner(expect, files=None):
+    """A legacy host's runner (no prlsrvctl: no virtual networks)."""
+    return cmd_harness.fake_runner(expect, files, missing_bins=LEGACY_HOST_MISSING)
 
 
 def fixture_text(name):
@@ -111,7 +117,8 @@ def test_ensure_vlan_bridge_idempotent():
                                          link('breth1-100', 'bridge'), link('veth101.0', 'veth', 'breth1-100')))])
     result = vlans.ensure_vlan_bridge(fake_runner(expect, files), 'eth1', 100)
     expect.assert_done()
-    assert result == dict(changed=False, bridge='breth1-100', vlan_device='eth1.100', actions=[], commands=[])
+    assert result == dict(changed=False, bridge='breth1-100', vlan_device='eth1.100', network=None, actions=[],
+                          commands=[])
 
 
 def test_ensure_vlan_bridge_fixes_only_what_is_missing():
@@ -252,3 +259,21 @@ def test_parse_links_vlan_device_captured_in_the_vm():
 ])
 def test_management_address_from_env(environ, expected):
     assert bridges.management_address_from_env(environ) == expected
+
+
+def test_ensure_vlan_bridge_on_vz7_binds_a_network_to_it():
+    """OpenVZ 7/9: the containers' tagged NICs get the bridge and its bridged network."""
+    files = {'%s/eth1.100/disable_ipv6' % ip.PROC_IPV6_CONF: '1\n',
+             '%s/breth1-100/disable_ipv6' % ip.PROC_IPV6_CONF: '1\n'}
+    add = ['/usr/sbin/prlsrvctl', 'net', 'add', 'breth1-100', '-i', 'breth1-100', '-t', 'bridged']
+    expect = Expect([
+        (LINKS, links_reply(link('eth1'), link('eth1.100', 'vlan', 'breth1-100'), link('breth1-100', 'bridge'))),
+        (['/usr/sbin/prlsrvctl', 'net', 'list', '-j'],
+         (0, '[\n\t{\n\t\t"Network ID": "Bridged",\n\t\t"Type": "bridged",\n\t\t"Bound To": "eth0",\n'
+             '\t\t"Bridge": "br0"\n\t}\n]\n', '')),
+        (add, OK),
+    ])
+    result = vlans.ensure_vlan_bridge(cmd_harness.fake_runner(expect, files), 'eth1', 100)
+    expect.assert_done()
+    assert result == dict(changed=True, bridge='breth1-100', vlan_device='eth1.100', network='breth1-100',
+                          actions=['add virtual network breth1-100'], commands=[add])

@@ -1,5 +1,6 @@
 """vlan module: CloudStack's modifyvlan.sh steps as exact ip commands, refusals, persistence."""
 
+import json
 import os
 import sys
 
@@ -9,7 +10,7 @@ from ansible_collections.openvz.cloud.plugins.module_utils._net import ip
 from ansible_collections.openvz.cloud.plugins.modules import vlan
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..'))
-from cmd_harness import OK, Expect, run_module as harness_run  # noqa: E402  pylint: disable=wrong-import-position
+from cmd_harness import LEGACY_HOST_MISSING, OK, Expect, run_module as harness_run  # noqa: E402  pylint: disable=wrong-import-position
 
 IP = '/usr/sbin/ip'
 SYSCTL = '/usr/sbin/sysctl'
@@ -28,6 +29,8 @@ CREATE = [
 
 
 def run_module(*args, **kwargs):
+    """On a legacy host unless ``missing_bins`` says otherwise."""
+    kwargs.setdefault('missing_bins', LEGACY_HOST_MISSING)
     return harness_run(*args, vz_options=False, **kwargs)
 
 
@@ -54,7 +57,7 @@ def test_creates_what_modifyvlan_creates(monkeypatch, capsys):
     expect.assert_done()
     assert result['changed'] is True and result['commands'] == CREATE
     assert result['vlan'] == {'trunk': 'tr0', 'vlan_id': 100, 'device': 'tr0.100', 'bridge': 'brtr0-100',
-                              'device_present': True, 'bridge_present': True, 'ports': ['tr0.100', 'veth101.0'],
+                              'network': None, 'device_present': True, 'bridge_present': True, 'ports': ['tr0.100', 'veth101.0'],
                               'mtu': 1500, 'state': 'up'}
 
 
@@ -140,3 +143,74 @@ def test_persistent_ifcfg(monkeypatch, capsys, tmp_path):
     assert 'VLAN=yes' in (config / 'ifcfg-tr0.100').read_text()
     again = run_module(monkeypatch, capsys, vlan, args, Expect([(ADDR, VLAN_BRIDGE)]), files=host_files())
     assert again['changed'] is False
+
+
+# -- OpenVZ 7/9: the bridged virtual network bound to the VLAN bridge -------------------
+PRLSRVCTL = '/usr/sbin/prlsrvctl'
+NET_LIST = [PRLSRVCTL, 'net', 'list', '-j']
+DEFAULT_NETS = [{'Network ID': 'Bridged', 'Type': 'bridged', 'Bound To': 'eth0', 'Bridge': 'br0'},
+                {'Network ID': 'Host-Only', 'Type': 'host-only', 'Bound To': 'virbr1', 'Bridge': 'virbr1'}]
+VLAN_NET = {'Network ID': 'brtr0-100', 'Type': 'bridged', 'Bound To': 'brtr0-100', 'Bridge': 'brtr0-100'}
+
+
+def nets(*items):
+    return (0, json.dumps(list(items)), '')
+
+
+def run_vz7(*args, **kwargs):
+    return run_module(*args, missing_bins=(), **kwargs)
+
+
+def test_vz7_adds_a_bridged_network_bound_to_the_bridge(monkeypatch, capsys):
+    add = [PRLSRVCTL, 'net', 'add', 'brtr0-100', '-i', 'brtr0-100', '-t', 'bridged']
+    expect = Expect([(ADDR, TRUNK), (NET_LIST, nets(*DEFAULT_NETS))] + [(argv, OK) for argv in CREATE]
+                    + [(NET_LIST, nets(*DEFAULT_NETS)), (add, OK), (ADDR, VLAN_BRIDGE),
+                       (NET_LIST, nets(*(DEFAULT_NETS + [VLAN_NET])))])
+    result = run_vz7(monkeypatch, capsys, vlan, BASE, expect, files=host_files('0\n'))
+    expect.assert_done()
+    assert result['commands'] == CREATE + [add]
+    assert result['actions'][-1] == 'add virtual network brtr0-100'
+    assert result['vlan']['network'] == 'brtr0-100' and result['changed'] is True
+
+
+def test_vz7_check_mode_plans_the_network(monkeypatch, capsys):
+    expect = Expect([(ADDR, TRUNK), (NET_LIST, nets(*DEFAULT_NETS)), (NET_LIST, nets(*DEFAULT_NETS))])
+    result = run_vz7(monkeypatch, capsys, vlan, dict(BASE, network='guest-100'), expect, check_mode=True,
+                     diff=True, files=host_files())
+    expect.assert_done()
+    assert result['commands'][-1] == [PRLSRVCTL, 'net', 'add', 'guest-100', '-i', 'brtr0-100', '-t', 'bridged']
+    assert result['vlan']['network'] == 'guest-100' and '"network": null' in result['diff'][0]['before']
+
+
+def test_vz7_network_bound_to_the_bridge_is_kept_whatever_its_name(monkeypatch, capsys):
+    mine = dict(VLAN_NET, **{'Network ID': 'guest-100'})
+    expect = Expect([(ADDR, VLAN_BRIDGE)] + [(NET_LIST, nets(*(DEFAULT_NETS + [mine])))] * 2)
+    result = run_vz7(monkeypatch, capsys, vlan, BASE, expect, files=host_files())
+    expect.assert_done()
+    assert result['changed'] is False and result['commands'] == [] and result['vlan']['network'] == 'guest-100'
+
+
+def test_vz7_network_name_taken_elsewhere_is_refused(monkeypatch, capsys):
+    expect = Expect([(ADDR, VLAN_BRIDGE)] + [(NET_LIST, nets(*DEFAULT_NETS))] * 2)
+    result = run_vz7(monkeypatch, capsys, vlan, dict(BASE, network='Bridged'), expect, files=host_files())
+    expect.assert_done()
+    assert result['failed'] is True
+    assert 'The virtual network Bridged exists but is bound to eth0, not to brtr0-100' in result['msg']
+
+
+def test_vz7_absent_deletes_the_network_first(monkeypatch, capsys):
+    removal = [[PRLSRVCTL, 'net', 'del', 'brtr0-100'], [IP, 'link', 'del', 'dev', 'tr0.100'],
+               [IP, 'link', 'set', 'dev', 'brtr0-100', 'down'], [IP, 'link', 'del', 'dev', 'brtr0-100']]
+    listed = nets(*(DEFAULT_NETS + [VLAN_NET]))
+    expect = Expect([(ADDR, VLAN_BRIDGE), (NET_LIST, listed), (NET_LIST, listed)]
+                    + [(argv, OK) for argv in removal] + [(ADDR, TRUNK), (NET_LIST, nets(*DEFAULT_NETS))])
+    result = run_vz7(monkeypatch, capsys, vlan, dict(BASE, state='absent', force=True), expect)
+    expect.assert_done()
+    assert result['commands'] == removal
+    assert result['actions'][0] == 'delete virtual network brtr0-100' and result['vlan']['network'] is None
+
+
+def test_network_option_on_a_legacy_host_is_an_error(monkeypatch, capsys):
+    expect = Expect([(ADDR, TRUNK)])
+    result = run_module(monkeypatch, capsys, vlan, dict(BASE, network='guest-100'), expect, files=host_files())
+    assert result['failed'] is True and 'virtual networks are an OpenVZ 7/9 concept' in result['msg']
