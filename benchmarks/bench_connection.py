@@ -4,7 +4,7 @@ ovz2 OpenVZ 7).
 
 Rows (wall time of one ansible-playbook run of N ``raw: true`` tasks, medians): plain SSH to
 the node, the container through the plugin with ``openvz_flavour`` set, and with ``auto``
-(one probe of the node per task). Both use the same ssh_config and ControlPersist, so the
+(one probe of the node per run, cached across tasks). Both use the same ssh_config and ControlPersist, so the
 ratio is what ``vzctl exec2`` / ``prlctl exec`` and the plugin add per task.
 Target: plugin / plain SSH <= 1.5. Sizes via environment: BENCH_TASKS (default 20),
 BENCH_ROUNDS (default 3). Needs root (it brings up the lab).
@@ -14,7 +14,6 @@ import json
 import os
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,16 +25,11 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "integration"))
 
 from lablib import Lab  # noqa: E402  pylint: disable=wrong-import-position
 
-LABCTL = os.path.join(REPO_ROOT, "tests", "lab", "labctl.py")
 LAB_DIR = os.path.join(REPO_ROOT, "build", "lab-bench-connection")
 TEMPLATE = "busybox-1.35-x86_64"
 TASKS = int(os.environ.get("BENCH_TASKS", "20"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 NODES = {"ovz1": ("legacy", "171"), "ovz2": ("vz7", "benchct")}
-
-
-def labctl(*args):
-    subprocess.run([sys.executable, LABCTL] + list(args), check=True, stdout=subprocess.DEVNULL)
 
 
 def inventory(lab, path, mode, uuids):
@@ -67,8 +61,7 @@ def main():
         print("bench_connection: needs root (lab hosts), skipped")
         return 0
     workdir = tempfile.mkdtemp(prefix="openvz-bench-connection-")
-    labctl("up", "--hosts", "2", "--dir", LAB_DIR, "--flavours", "legacy,vz7", "--wait", "1800")
-    lab = Lab(LAB_DIR)
+    lab = Lab.up(lab_dir=LAB_DIR, hosts=2, flavours=["legacy", "vz7"])
     rows = {}
     try:
         lab.ssh("ovz1", ["vzctl", "create", NODES["ovz1"][1], "--ostemplate", TEMPLATE, "--layout", "simfs"])
@@ -87,7 +80,7 @@ def main():
             timed(lab, playbook, path)  # warm: ControlMaster up, caches filled
             rows[mode] = statistics.median([timed(lab, playbook, path) for _round in range(ROUNDS)])
     finally:
-        labctl("down", "--dir", LAB_DIR)
+        lab.down()
 
     labels = {"ssh": "plain ssh to the nodes", "plugin": "openvz connection, flavour set",
               "auto": "openvz connection, flavour auto"}

@@ -7,7 +7,10 @@ Rows (same inventory, same connection, wall time of the whole ansible-playbook r
   info      openvz.cloud.container_info over M containers vs ``bare`` on the same M
   create    P new containers created and started by one containers task, plans one after
             the other (parallel: 1) vs concurrently (parallel: 4)
-Targets: bulk / bare <= 1.5; loop / bulk >= 20; sequential / parallel create > 1.
+  vz7       on an OpenVZ 7 lab host: bulk converge of N unchanged containers (by number and
+            name, simfs from the same tarball) vs one bare ``vzlist -a -j`` (what the vz7 backend
+            reads) and one bare ``prlctl list -a -j``
+Targets: bulk / bare <= 1.5 (both lines); loop / bulk >= 20; sequential / parallel create > 1.
 
 Sizes via environment: BENCH_CONTAINERS_N (default 500), BENCH_INFO_N (default 1000),
 BENCH_CREATE_N (default 40), BENCH_ROUNDS (default 3, medians). Needs root (it brings up a lab host).
@@ -35,10 +38,15 @@ FIRST_CTID = 10000
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
-def container_specs(count):
-    return [{"ctid": FIRST_CTID + index, "ostemplate": TEMPLATE, "layout": "simfs",
-             "hostname": "bench%d.example.org" % index, "ram": "256M", "swap": "512M",
-             "cpuunits": 1000, "state": "present"} for index in range(count)]
+def container_specs(count, named=False):
+    """named: OpenVZ 7/9 finds a container by name or UUID, so a numbered one gets a name."""
+    specs = [{"ctid": FIRST_CTID + index, "ostemplate": TEMPLATE, "layout": "simfs",
+              "hostname": "bench%d.example.org" % index, "ram": "256M", "swap": "512M",
+              "cpuunits": 1000, "state": "present"} for index in range(count)]
+    if named:
+        for spec in specs:
+            spec["name"] = "bench%d" % spec["ctid"]
+    return specs
 
 
 PLAYBOOKS = {
@@ -74,6 +82,15 @@ PLAYBOOKS = {
     - name: Read every container with vzlist
       ansible.builtin.command:
         argv: [vzlist, -a, -j]
+      changed_when: false
+""",
+    "bare_prlctl": """
+- hosts: ovz1
+  gather_facts: false
+  tasks:
+    - name: Read every container with prlctl
+      ansible.builtin.command:
+        argv: [prlctl, list, -a, -j]
       changed_when: false
 """,
     "info": """
@@ -123,6 +140,25 @@ class Bench(object):
         return statistics.median([self.run(name, specs) for _round in range(rounds)])
 
 
+def vz7_rows(count, workdir):
+    """The bulk row on an OpenVZ 7 lab host (one host: the lab names are free again)."""
+    lab = Lab.up(lab_dir=os.path.join(REPO_ROOT, "build", "lab-bench-vz7"), hosts=1, flavours=["vz7"])
+    try:
+        lab.exec("ovz1", ["cp", os.path.join(workdir, TEMPLATE + ".tar.gz"), "/vz/template/cache/"])
+        bench = Bench(lab, workdir)
+        specs = container_specs(count, named=True)
+        created = bench.run("bulk", specs, expect_changed=True)
+        result = dict(bulk=bench.median("bulk", specs), bare=bench.median("bare"),
+                      prlctl=bench.median("bare_prlctl"))
+    finally:
+        lab.down()
+    result["rows"] = [("vz7: create %d (bulk, first run)" % count, created),
+                      ("vz7: bulk converge, %d unchanged" % count, result["bulk"]),
+                      ("vz7: bare vzlist -a -j, %d" % count, result["bare"]),
+                      ("vz7: bare prlctl list -a -j, %d" % count, result["prlctl"])]
+    return result
+
+
 def main():
     if os.geteuid() != 0:
         print("bench_containers: needs root (lab hosts), skipped")
@@ -164,6 +200,8 @@ def main():
                  ("bare vzlist -a -j, %d" % info_count, bare_info)]
     finally:
         lab.down()
+    vz7 = vz7_rows(count, workdir)
+    rows += vz7["rows"]
 
     print("%-36s %10s" % ("row", "seconds"))
     for label, seconds in rows:
@@ -174,6 +212,8 @@ def main():
     print("%-36s %10.2f %10s" % ("loop / bulk", loop / bulk, ">= 20"))
     print("%-36s %10.2f %10s" % ("container_info / bare (%d)" % info_count, info / bare_info, "<= 1.5"))
     print("%-36s %10.2f %10s" % ("create sequential / parallel", created[1] / created[4], "> 1"))
+    print("%-36s %10.2f %10s" % ("vz7 bulk / bare vzlist", vz7["bulk"] / vz7["bare"], "<= 1.5"))
+    print("%-36s %10.2f %10s" % ("vz7 bulk / bare prlctl list", vz7["bulk"] / vz7["prlctl"], "-"))
     return 0
 
 

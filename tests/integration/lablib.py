@@ -85,17 +85,20 @@ class Lab(object):
         self.hosts = [LabHost(h["name"], h["address"], h["netns"]) for h in state["host_list"]]
 
     @classmethod
-    def up(cls, lab_dir=None, hosts=2):
+    def up(cls, lab_dir=None, hosts=2, flavours=None):
         """Create a lab held by this process, waiting while another lab holds the names.
 
         Default dir: build/lab-pytest/session-<pid>; dirs of dead sessions are removed.
+        flavours: the hosts' lines, round robin from ovz1, e.g. ["legacy", "vz7"]; labctl's
+        default (legacy) when None.
         """
         if lab_dir is None:
             _remove_dead_session_dirs()
             lab_dir = os.path.join(LABS_DIR, "session-%d" % os.getpid())
+        flavour_args = ["--flavours", ",".join(flavours)] if flavours else []
         try:
             _labctl(["up", "--hosts", str(hosts), "--dir", lab_dir, "--holder-pid",
-                     str(os.getpid()), "--wait", str(WAIT_FOR_OTHER_LAB)])
+                     str(os.getpid()), "--wait", str(WAIT_FOR_OTHER_LAB)] + flavour_args)
             return cls(lab_dir)
         except BaseException:
             _labctl(["down", "--dir", lab_dir], check=False)

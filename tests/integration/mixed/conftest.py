@@ -12,6 +12,8 @@ import sys
 
 import pytest
 
+from lablib import Lab
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 LABCTL = os.path.join(REPO_ROOT, "tests", "lab", "labctl.py")
 OWNER_FILE = "/run/ovzlab/owner.json"
@@ -39,17 +41,12 @@ def mixed_lab():
         pytest.skip("the OpenVZ host lab needs root (network and mount namespaces)")
     if _held_by_this_process():
         pytest.skip("this session already holds the lab names; run tests/integration/mixed on its own")
-    lab_dir = os.path.join(REPO_ROOT, "build", "lab-vz7", "session-%d" % os.getpid())
-    result = labctl("up", "--hosts", "2", "--dir", lab_dir, "--flavours", "legacy,vz7",
-                    "--holder-pid", str(os.getpid()), "--wait", "900")
-    if result.returncode != 0:
-        labctl("down", "--dir", lab_dir)
-        pytest.fail("labctl up failed:\n" + result.stdout)
+    lab = Lab.up(lab_dir=os.path.join(REPO_ROOT, "build", "lab-vz7", "session-%d" % os.getpid()),
+                 hosts=2, flavours=["legacy", "vz7"])
     try:
-        yield lab_dir
+        yield lab.dir
     finally:
-        down = labctl("down", "--dir", lab_dir)
-        assert down.returncode == 0, down.stdout
+        lab.down()
 
 
 def ssh(lab_dir, host, *argv):
