@@ -55,8 +55,8 @@ def ensure_bridged_network(runner, bridge, check_mode=False, name=None):
     taken = [network for network in networks if network['name'] == name]
     if taken:
         raise NetError('The virtual network %s exists but is bound to %s, not to %s; give the '
-                        'VLAN another network name or rebind it (prlsrvctl net set %s -i %s)'
-                        % (name, taken[0]['bound'], bridge, name, bridge))
+                       'VLAN another network name or rebind it (prlsrvctl net set %s -i %s)'
+                       % (name, taken[0]['bound'], bridge, name, bridge))
     argv = [tool, 'net', 'add', name, '-i', bridge, '-t', 'bridged']
     if not check_mode:
         runner.run(argv)
