@@ -14,10 +14,15 @@ version_added: 0.1.0
 author: openvz.cloud developers (@openvz-cloud)
 description:
   - Installs or removes one precreated OS template in the OpenVZ template cache
-    (C($TEMPLATE/cache), C(/vz/template/cache) by default).
+    (C($TEMPLATE/cache), C(/vz/template/cache) by default), a legacy precreated cache or an
+    OpenVZ 7/9 EZ cache.
   - The archive is never unpacked or recompressed. It lands byte-for-byte as
     C(<name>.tar), C(<name>.tar.gz), C(<name>.tar.bz2) or C(<name>.tar.xz), the suffix
     chosen from the archive's content (gzip, bzip2 or xz magic bytes, else a tar header).
+  - An EZ cache name (O(name) ending in C(.plain), C(.ext4), C(.xfs), C(.ploop),
+    C(.ploopv2) or C(.qcow2), such as C(centos-7-x86_64.plain.ploopv2)) lands as
+    C(<name>.tar.lz4) or C(<name>.tar.gz), the two archivers OpenVZ 7/9 unpacks; an lz4
+    archive under any other name is refused, since vzctl 4 cannot unpack it.
   - The bytes are copied to a temporary file in the cache directory, flushed to disk and
     verified against O(checksum) before they are renamed to the final name. An interrupted
     copy, a checksum mismatch or a full disk never leaves a partial or wrong file under the
@@ -32,6 +37,9 @@ options:
     description:
       - Template name as given to C(vzctl create --ostemplate), without the C(.tar*) suffix,
         for example C(centos-7-x86_64-minimal).
+      - For an OpenVZ 7/9 EZ cache, the cache file's name without C(.tar.<archiver>), that is
+        C(<os>.plain.ploopv2) for ploop containers and C(<os>.plain) for simfs ones (the names
+        C(vzpkg create cache) writes), for example C(centos-7-x86_64.plain.ploopv2).
       - Only letters, digits, C(.), C(_) and C(-); it must not start with C(.) or C(-) nor
         contain C(..).
       - With O(properties) it defaults to CloudStack's C(uniquename) of the template.
@@ -124,6 +132,12 @@ EXAMPLES = r'''
     name: debian-12-x86_64
     src: https://templates.example.org/debian-12-x86_64.tar.xz
     checksum: "{SHA-256}9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+- name: Install an OpenVZ 7/9 EZ cache for ploop containers (lands as .plain.ploopv2.tar.lz4)
+  openvz.cloud.template:
+    name: almalinux-9-x86_64.plain.ploopv2
+    src: /mnt/secondary/ez/almalinux-9-x86_64.plain.ploopv2.tar.lz4
+    checksum: sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
 
 - name: Install the TAR template a CloudStack export describes
   openvz.cloud.template:

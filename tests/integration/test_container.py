@@ -1,8 +1,9 @@
 """container, containers, container_info on the lab hosts through ansible-playbook.
 
-Check mode, real run, idempotence, the NIC seen in the bridge with `ip -j link` inside
-the lab host, bulk convergence and bad input that changes nothing. Every test removes
-its containers (cleanup.yml) also when it fails.
+A stop that takes the veth away, the ploop disk limit, bulk convergence and bad input that
+changes nothing. The lifecycle itself (check mode, real run, idempotence, the NIC in its
+bridge) is asserted on both lines in mixed/test_container_lines.py. Every test removes its
+containers (cleanup.yml) also when it fails.
 """
 
 import json
@@ -33,21 +34,6 @@ def clean_lab(lab):
 
 def links(lab, host_name):
     return json.loads(lab.exec(host_name, ['ip', '-j', 'link', 'show']).stdout)
-
-
-def test_lifecycle_and_nic_in_bridge(clean_lab):
-    lab = clean_lab
-    result = lab.run_playbook(playbook('lifecycle.yml'))
-    assert_ok(result)
-    for host in lab.hosts:
-        created = result.task_results('Create for real')[host.name]
-        nic = created['container']['netifs'][0]
-        devices = dict((link['ifname'], link) for link in links(lab, host.name))
-        assert nic['host_ifname'] in devices, devices.keys()
-        assert devices[nic['host_ifname']].get('master') == 'vmbr0'
-        assert devices[nic['host_ifname']]['address'].upper() == nic['host_mac']
-        conf = lab.exec(host.name, ['cat', '/etc/vz/conf/%d.conf' % CTID]).stdout
-        assert 'it-Secret-1' not in conf and 'PHYSPAGES="0:131072"' in conf
 
 
 def test_stop_removes_veth(clean_lab):

@@ -187,18 +187,3 @@ def test_two_installs_at_once_give_one_template(cache_dir):
     # The per-template lock serialises them: one copies, the other then finds it in place.
     assert sorted(result['changed'] for result in results) == [False, True]
     assert os.listdir(cache_dir) == ['twice.tar']
-
-
-# ---- on the lab hosts -------------------------------------------------------------
-
-TARGET = os.path.join(REPO, 'tests', 'integration', 'targets', 'template', 'main.yml')
-
-
-def test_template_module_on_lab_hosts(lab):
-    result = lab.run_playbook(TARGET, diff=True)
-    assert result.rc == 0, str(result)
-    checks = result.task_results('Check the results')
-    assert sorted(checks) == sorted(host.name for host in lab.hosts)
-    for host in lab.hosts:
-        left = lab.exec(host.name, ['sh', '-c', 'ls -A /vz/template/cache | grep it-template-copy || true']).stdout
-        assert left == ''

@@ -1,8 +1,10 @@
 """template_sync role against a real NFS export (kernel nfsd) in the full-kernel lab VM.
 
 The test builds a CloudStack secondary-storage layout (template.properties written with
-Java properties rules, TAR templates, a QCOW2 one that must be skipped), exports it with
-nfs-kernel-server inside the VM and lets the role mount it over NFS on the same VM.
+Java properties rules, TAR templates - one of them an OpenVZ 7/9 EZ cache, lz4 inside -, a
+QCOW2 one that must be skipped), exports it with nfs-kernel-server inside the VM and lets the
+role mount it over NFS on the same VM. Check mode, the sync and a second run are asserted on
+both lines (the VM provisioned as a legacy host, then as an OpenVZ 7 host).
 """
 
 import hashlib
@@ -35,6 +37,7 @@ EXPORT = '/srv/it-secondary'
 MOUNT = '/mnt/openvz-cloud-secondary'
 CACHE = '/vz/template/cache'
 LOCK = '/vz/template/.openvz-cloud/template_sync.lock'
+EZ_NAME = 'it-ez-x86_64.plain.ploopv2'
 
 
 def tar_bytes(label, size):
@@ -101,6 +104,9 @@ def export(vm_lab):  # pylint: disable=redefined-outer-name
         'qcow2.size': 10, 'size': 10, 'filename': 'routing.qcow2'}))
     content.add('template/tmpl/1/3/routing.qcow2', b'QFI\xfb' + b'\0' * 6)
     content.add('seed/system-base.tar', tar_bytes('system', 50000))
+    # an OpenVZ 7/9 EZ cache registered as a TAR template: lz4 inside, stored as <uuid>.tar
+    content.add_tar(2, 203, subprocess.run(['lz4', '-q', '-c'], input=tar_bytes('ez', 250000),
+                                           stdout=subprocess.PIPE, check=True).stdout)
     subprocess.run(vm_lab.ssh_argv(['sh', '-c', 'rm -rf "$0" && mkdir -p "$0" && tar -xzf - -C "$0"', EXPORT]),
                    input=content.archive(), check=True, timeout=120, capture_output=True)
     ssh_ok(vm_lab, ['mkdir', '-p', CACHE])
@@ -119,7 +125,7 @@ def role_vars(**extra):
         'template_sync_nfs_server': '127.0.0.1',
         'template_sync_nfs_export': EXPORT,
         'template_sync_nfs_extra_options': ['vers=4.2'],
-        'template_sync_names': {'201': 'it-plain-x86_64', '202': 'it-xz-x86_64'},
+        'template_sync_names': {'201': 'it-plain-x86_64', '202': 'it-xz-x86_64', '203': EZ_NAME},
         'template_sync_system_template': {'name': 'it-system', 'src': 'seed/system-base.tar'},
         'template_sync_lock_delay': 1,
     }
@@ -165,28 +171,61 @@ def sha256_in_vm(vm, path):
     return ssh_ok(vm, ['sha256sum', path]).split()[0]
 
 
-def test_check_mode_changes_nothing(vm_lab, export, tmp_path):  # pylint: disable=redefined-outer-name
-    before = cache_listing(vm_lab)
-    rc, out, output = converge(vm_lab, tmp_path, role_vars(), check=True)
-    assert rc == 0, output
-    assert recap_changed(out) > 0
-    assert cache_listing(vm_lab) == before
-    assert not mounted(vm_lab)
+@pytest.fixture(params=['legacy', 'vz7'])
+def sync_host(request, vm_lab, export):  # pylint: disable=redefined-outer-name
+    """The VM as a host of one line with none of the test's templates in its cache; vz7 is
+    provisioned for the test and the VM put back to legacy after it."""
+    clear_installed(vm_lab)
+    if request.param == 'vz7':
+        vm_lab.provision_emulator('vz7')
+    try:
+        yield request.param, vm_lab
+    finally:
+        clear_installed(vm_lab)
+        if request.param == 'vz7':
+            vm_lab.provision_emulator('legacy')
 
 
-def test_sync_installs_byte_for_byte_and_is_idempotent(vm_lab, export, tmp_path):  # pylint: disable=redefined-outer-name
-    rc, out, output = converge(vm_lab, tmp_path, role_vars())
+def clear_installed(vm):
+    ssh_ok(vm, ['sh', '-c', 'rm -f "$0"/it-* "$0"/.openvz-cloud.it-* "$1"/it-*.json', CACHE, os.path.dirname(LOCK)])
+
+
+def template_info(vm, pattern):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_HOST_KEY_CHECKING='False',
+               ANSIBLE_NOCOLOR='1', ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='ansible.posix.json')
+    result = subprocess.run([os.path.join(os.path.dirname(ANSIBLE_PLAYBOOK), 'ansible'), 'all', '-i', vm.inventory,
+                             '-m', 'openvz.cloud.template_info', '-a', 'name=' + pattern],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+                            timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    hosts = json.loads(result.stdout)['plays'][0]['tasks'][0]['hosts']
+    return list(hosts.values())[0]
+
+
+def test_sync_installs_byte_for_byte_and_is_idempotent(sync_host, export, tmp_path):  # pylint: disable=redefined-outer-name
+    flavour, vm = sync_host
+    rc, out, output = converge(vm, tmp_path, role_vars(), check=True)
+    assert rc == 0, output
+    assert recap_changed(out) > 0 and not any(name.startswith('it-') for name in cache_listing(vm))
+    assert not mounted(vm)
+
+    rc, out, output = converge(vm, tmp_path, role_vars())
     assert rc == 0, output
     assert recap_changed(out) > 0
-    listing = cache_listing(vm_lab)
+    listing = cache_listing(vm)
     assert 'it-plain-x86_64.tar' in listing and 'it-xz-x86_64.tar.xz' in listing and 'it-system.tar' in listing
     assert not any(name.startswith('routing-3') for name in listing)  # QCOW2 is not a TAR template
-    for name, template_id in (('it-plain-x86_64.tar', '201'), ('it-xz-x86_64.tar.xz', '202')):
-        assert sha256_in_vm(vm_lab, '%s/%s' % (CACHE, name)) == hashlib.sha256(export.templates[template_id]).hexdigest()
-    assert not mounted(vm_lab)
-    assert vm_lab.ssh(['test', '-e', LOCK]).returncode != 0
+    installed = (('it-plain-x86_64.tar', '201'), ('it-xz-x86_64.tar.xz', '202'), (EZ_NAME + '.tar.lz4', '203'))
+    for name, template_id in installed:
+        assert sha256_in_vm(vm, '%s/%s' % (CACHE, name)) == hashlib.sha256(export.templates[template_id]).hexdigest()
+    assert not mounted(vm)
+    assert vm.ssh(['test', '-e', LOCK]).returncode != 0
+    ez = template_info(vm, EZ_NAME + '*')['templates']
+    assert [(entry['file'], entry['kind'], entry['image']) for entry in ez] == [(EZ_NAME + '.tar.lz4', 'ez', 'ploopv2')]
+    # only a 7/9 host creates containers from it, and only ploop ones
+    assert ez[0]['layouts'] == (['ploop'] if flavour == 'vz7' else [])
 
-    rc, out, output = converge(vm_lab, tmp_path, role_vars())
+    rc, out, output = converge(vm, tmp_path, role_vars())
     assert rc == 0, output
     assert recap_changed(out) == 0, output
 
@@ -209,17 +248,18 @@ def test_unknown_template_id_fails_clearly(vm_lab, export, tmp_path):  # pylint:
 
 
 def test_two_syncs_at_once(vm_lab, export, tmp_path):  # pylint: disable=redefined-outer-name
-    variables = role_vars(template_sync_names={'201': 'it-twice-a', '202': 'it-twice-b'})
+    variables = role_vars(template_sync_names={'201': 'it-twice-a', '202': 'it-twice-b', '203': 'it-twice-c.plain'})
     first = converge(vm_lab, tmp_path, variables, background=True)
     second = converge(vm_lab, tmp_path, variables, background=True)
     results = [finish(first), finish(second)]
     assert [rc for rc, _out, _output in results] == [0, 0], results
     listing = cache_listing(vm_lab)
     assert listing.count('it-twice-a.tar') == 1 and listing.count('it-twice-b.tar.xz') == 1
+    assert listing.count('it-twice-c.plain.tar.lz4') == 1
     assert not [name for name in listing if name.endswith('.part')]
     changed = sorted(len(re.findall(r'^changed: \[\S+\] => \(item=\d+ it-twice-', out, re.MULTILINE))
                      for _rc, out, _output in results)
-    assert changed == [0, 2]  # one sync installed both, the other waited and found them in place
+    assert changed == [0, 3]  # one sync installed all, the other waited and found them in place
 
 
 def test_prune_removes_what_the_export_no_longer_has(vm_lab, export, tmp_path):  # pylint: disable=redefined-outer-name

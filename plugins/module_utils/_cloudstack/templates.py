@@ -6,7 +6,7 @@
 The source (an http(s) URL, or a path on this machine such as the management server's
 secondary-storage mount) is read here and streamed over SSH into a temporary file in the
 host's cache; it is hashed on the way, checked against the expected checksum, named by its
-content (``archive_suffix``: gzip, bzip2, xz or plain tar) and only then renamed into
+content (``archive_suffix``: gzip, bzip2, xz or plain tar; gzip or lz4 for an EZ cache name) and only then renamed into
 place. It is never unpacked. The host-side lock is the template module's own
 (``TemplateCache.lock``: ``<template dir>/.openvz-cloud/<name>.lock``).
 """
@@ -49,7 +49,7 @@ def install_remote(backend, name, src, checksum, timeout=600, opener=None):
         part = os.path.join(cache_dir, part_name)
         try:
             head = read_head(stream)
-            suffix = archive_suffix(head)
+            suffix = archive_suffix(head, name)
             size, digest = runner.upload(stream, part, algorithm, first=head)
             if expected_size is not None and size != expected_size:
                 raise TemplateError('Copy of %s is incomplete: got %d of %d bytes'

@@ -16,6 +16,7 @@ import os
 import re
 
 from ansible_collections.openvz.cloud.plugins.module_utils import _validate
+from ansible_collections.openvz.cloud.plugins.module_utils._templates.ez import is_ez_cache_name
 from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import JavaPropertiesError, load_file
 
 # Cache suffixes in vzctl's lookup order (the first hit is used): _validate's one list.
@@ -31,11 +32,12 @@ _ALGORITHM_ALIASES = {
 }
 _DIGEST_HEX_LENGTH = {'md5': 32, 'sha1': 40, 'sha224': 56, 'sha256': 64, 'sha384': 96, 'sha512': 128}
 CHECKSUM_ALGORITHMS = tuple(sorted(_DIGEST_HEX_LENGTH))
+# lz4 frame magic: the archiver of OpenVZ 7/9 EZ caches (vztt src/util.c).
+_LZ4_MAGIC = b'\x04\x22\x4d\x18'
 # Compressed formats this module does not install (vzctl 4 unpacks only tar, gzip, bzip2, xz).
 _UNSUPPORTED_MAGIC = (
     (b'\x28\xb5\x2f\xfd', 'zstd'),
     (b'PK\x03\x04', 'zip'),
-    (b'\x04\x22\x4d\x18', 'lz4'),
     (b'\x89LZO', 'lzop'),
 )
 
@@ -73,14 +75,26 @@ def read_head(stream):
     return head
 
 
-def archive_suffix(head):
-    """Cache suffix for an archive from its first bytes (at least 512 when plain tar)."""
+def archive_suffix(head, name=None):
+    """Cache suffix for an archive from its first bytes (at least 512 when plain tar).
+
+    An EZ cache name (``ez.is_ez_cache_name``) takes what libvzctl's vz-create_prvt unpacks,
+    gzip or lz4; any other name what vzctl 4 unpacks: tar, gzip, bzip2 or xz.
+    """
+    if is_ez_cache_name(name):
+        return _ez_suffix(head, name)
     if head.startswith(b'\x1f\x8b'):
         return '.tar.gz'
     if head.startswith(b'BZh'):
         return '.tar.bz2'
     if head.startswith(b'\xfd7zXZ\x00'):
         return '.tar.xz'
+    if head.startswith(_LZ4_MAGIC):
+        raise TemplateError(
+            'The source is a lz4 archive, an OpenVZ 7/9 EZ cache, which vzctl 4 cannot unpack; '
+            'name it as the cache it is, <os>.<fs>[.ploopv2], for example %s.plain.ploopv2 '
+            '(ploop) or %s.plain (simfs), to install it as <name>.tar.lz4'
+            % (name or '<os>', name or '<os>'))
     for magic, label in _UNSUPPORTED_MAGIC:
         if head.startswith(magic):
             raise TemplateError(
@@ -91,6 +105,17 @@ def archive_suffix(head):
     raise TemplateError(
         'The source is not a tar archive (nor gzip, bzip2 or xz compressed): refusing to '
         'install it as a template')
+
+
+def _ez_suffix(head, name):
+    if head.startswith(_LZ4_MAGIC):
+        return '.tar.lz4'
+    if head.startswith(b'\x1f\x8b'):
+        return '.tar.gz'
+    raise TemplateError(
+        '%s is an EZ cache name, but the source is not a lz4 or gzip compressed tar: '
+        'OpenVZ 7/9 unpacks EZ caches of those two only (libvzctl scripts/vz-create_prvt)'
+        % name)
 
 
 def parse_checksum(text):

@@ -107,9 +107,9 @@ def install(cache, name, source, algorithm, expected_digest=None):
         try:
             with os.fdopen(fd, 'wb') as handle:
                 if source.is_url:
-                    suffix, digest, size = _copy_stream(stream, handle, part, algorithm)
+                    suffix, digest, size = _copy_stream(stream, handle, part, algorithm, name)
                 else:
-                    suffix, digest, size = _copy_file(stream, handle, part, algorithm, expected_size)
+                    suffix, digest, size = _copy_file(stream, handle, part, algorithm, expected_size, name)
             if expected_size is not None and size != expected_size:
                 raise TemplateError('Copy of %s is incomplete: got %d of %d bytes' % (source.src, size, expected_size))
             if expected_digest is not None and digest != expected_digest:
@@ -206,10 +206,10 @@ class _Hasher(object):
         self._handle.close()
 
 
-def _copy_stream(stream, handle, part, algorithm):
+def _copy_stream(stream, handle, part, algorithm, name):
     """Copy a stream (a download), hashing it; flush to disk; return (archive suffix, hex digest, size)."""
     head = read_head(stream)
-    suffix = archive_suffix(head)
+    suffix = archive_suffix(head, name)
     hasher = _Hasher(part, algorithm)
     try:
         chunk = head
@@ -226,7 +226,7 @@ def _copy_stream(stream, handle, part, algorithm):
         hasher.close()
 
 
-def _copy_file(stream, handle, part, algorithm, size):
+def _copy_file(stream, handle, part, algorithm, size, name):
     """Copy a local file in the kernel (sendfile) while a worker thread hashes the copy.
 
     The copy runs ahead of the hash and the flush to disk overlaps the hashing, so a
@@ -236,7 +236,7 @@ def _copy_file(stream, handle, part, algorithm, size):
     """
     source_fd = stream.fileno()
     target_fd = handle.fileno()
-    suffix = archive_suffix(os.pread(source_fd, SNIFF_SIZE, 0))
+    suffix = archive_suffix(os.pread(source_fd, SNIFF_SIZE, 0), name)
     copy_chunk = _sendfile_chunk
     hasher = _Hasher(part, algorithm)
     try:

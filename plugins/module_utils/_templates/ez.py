@@ -29,6 +29,13 @@ PLOOP = 'ploop'
 SIMFS = 'simfs'
 
 
+def is_ez_cache_name(name):
+    """True for the stem of an EZ cache, ``<os>.<fs|plain>[.ploopv2|.ploop|.qcow2]``, such as
+    ``centos-7-x86_64.plain.ploopv2`` (the name before ``.tar.<archiver>``)."""
+    words = (name or '').split('.')
+    return len(words) > 1 and words[-1] in EZ_NAME_WORDS
+
+
 def cache_kind(template, filename):
     """``ploop``, ``simfs`` (an EZ cache), ``legacy`` or None (not a cache of template)."""
     if not filename.startswith(template + '.'):

@@ -159,6 +159,36 @@ def test_install_lands_byte_for_byte_under_content_suffix(cache, tmp_path, suffi
     assert oct(os.stat(result['template']['path']).st_mode & 0o777) == '0o644'
 
 
+# An lz4 frame's magic ahead of other bytes: the module sniffs, it never unpacks.
+LZ4_FRAME = b'\x04\x22\x4d\x18' + b'\x64\x40\xa7' + TAR
+
+
+@pytest.mark.parametrize('name, data, suffix', [
+    ('centos-7-x86_64.plain.ploopv2', LZ4_FRAME, '.tar.lz4'),
+    ('centos-7-x86_64.plain', LZ4_FRAME, '.tar.lz4'),
+    ('centos-7-x86_64.ext4.ploop', COMPRESSED['.tar.gz'], '.tar.gz'),
+])
+def test_ez_cache_lands_under_its_real_name(cache, tmp_path, name, data, suffix):
+    result = present(cache, name, write_src(tmp_path, data), sha256(data))
+    assert result['changed'] and cache_entries(cache) == [name + suffix]
+    with open(os.path.join(cache.cache_dir, name + suffix), 'rb') as handle:
+        assert handle.read() == data
+    assert result['diff']['after']['file'] == name + suffix
+    assert present(cache, name, write_src(tmp_path, data), sha256(data))['changed'] is False
+
+
+@pytest.mark.parametrize('name, data, fragment', [
+    ('centos-7-x86_64', LZ4_FRAME, 'name it as the cache it is'),
+    ('centos-7-x86_64.plain.ploopv2', COMPRESSED['.tar.xz'], 'not a lz4 or gzip compressed tar'),
+    ('centos-7-x86_64.plain', TAR, 'OpenVZ 7/9 unpacks EZ caches of those two only'),
+])
+def test_archive_that_the_line_cannot_unpack_is_refused(cache, tmp_path, name, data, fragment):
+    with pytest.raises(archive.TemplateError) as error:
+        present(cache, name, write_src(tmp_path, data), sha256(data))
+    assert fragment in str(error.value)
+    assert cache_entries(cache) == []
+
+
 def test_second_run_reads_no_template_bytes(cache, tmp_path, monkeypatch):
     src = write_src(tmp_path, COMPRESSED['.tar.gz'])
     present(cache, 'tpl', src, sha256(COMPRESSED['.tar.gz']))
