@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# make demo: two full-kernel lab VMs as OpenVZ hypervisor hosts of one cluster (vzctl from
-# the emulator, systemd for the agent), linked by a second NIC (eth1: storage network and
-# VLAN trunk); kernel nfsd on the first serves a CloudStack secondary storage export; a test
-# management server listens on this machine's loopback. Then playbooks/site.yml end to end,
-# containers on an untagged bridge and on VLAN 100 across both hosts (converged twice: the
-# second run must change nothing), and a summary. The VMs stay up for a look around;
+# make demo: two full-kernel lab VMs as OpenVZ hypervisor hosts of both lines in one
+# inventory, one cluster each (homogeneity forbids mixing them in one): ovzvm1 a legacy host
+# (vzctl 4 from the emulator), ovzvm2 an OpenVZ 7 host (prlctl, ploop, EZ caches), systemd
+# for the agent, linked by a second NIC (eth1: storage network and VLAN trunk); kernel nfsd
+# on the first serves a CloudStack secondary storage export with a precreated cache and an
+# EZ cache; a test management server listens on this machine's loopback. Then
+# playbooks/site.yml end to end, containers on the untagged cloudbr0 and on VLAN 100 on both
+# hosts (converged twice: the second run must change nothing), and a summary. The VMs stay up for a look around;
 # `make demo-down` (scripts/demo.sh down) removes them.
 #   scripts/demo.sh [up|down] [RUN_DIR]     (RUN_DIR defaults to build/demo)
 set -euo pipefail
@@ -34,7 +36,8 @@ step() {
 
 playbook() {
     "$bin/ansible-playbook" -i "$run_dir/inventory.ini" -e "@$demo/vars.yml" \
-        -e "openvz_demo_dir=$run_dir" -e "openvz_demo_template_sha256=$template_sha256" "$@"
+        -e "openvz_demo_dir=$run_dir" -e "openvz_demo_template_sha256=$template_sha256" \
+        -e "openvz_demo_ez_template_sha256=$ez_template_sha256" "$@"
 }
 
 case "$action" in
@@ -54,6 +57,10 @@ mkdir -p "$run_dir/listener" "$run_dir/discovery"
 step "Secondary storage content: the busybox OS template, and the stand-in agent package"
 "$python" "$repo/tests/emulator/templates/build_busybox_template.py" "$run_dir/templates"
 template_sha256=$(sha256sum "$run_dir/templates/busybox-1.35-x86_64.tar.gz" | cut -d' ' -f1)
+# the same tree as the OpenVZ 7 EZ cache of ploop containers (vzpkg's name and archiver)
+gzip -dc "$run_dir/templates/busybox-1.35-x86_64.tar.gz" | lz4 -q -c \
+    > "$run_dir/templates/busybox-1.35-x86_64.plain.ploopv2.tar.lz4"
+ez_template_sha256=$(sha256sum "$run_dir/templates/busybox-1.35-x86_64.plain.ploopv2.tar.lz4" | cut -d' ' -f1)
 "$python" "$repo/tests/agent_standin/build_deb.py" --output "$run_dir/packages"
 
 step "Management server: a listener on loopback (the VM reaches it as 10.0.2.100:8250)"
@@ -69,23 +76,25 @@ socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
 for sock in socks:
     sock.bind(("127.0.0.1", 0))
 print(" ".join(str(sock.getsockname()[1]) for sock in socks))')
-boot() {  # name, local UDP port, remote UDP port
-    "$python" "$repo/tests/lab/vm/vmlab.py" up --dir "$run_dir/$1" --name "$1" --cpus 1 \
+boot() {  # name, local UDP port, remote UDP port, emulator flavour
+    "$python" "$repo/tests/lab/vm/vmlab.py" up --dir "$run_dir/$1" --name "$1" --cpus 1 --flavour "$4" \
         --netdev-opt "guestfwd=tcp:10.0.2.100:8250-tcp:127.0.0.1:$port" \
         --nic "socket,udp=127.0.0.1:$3,localaddr=127.0.0.1:$2" > "$run_dir/$1.up.log" 2>&1
 }
 "$python" "$repo/tests/lab/vm/vmlab.py" build >/dev/null  # once, before two boots share the cache
-boot ovzvm1 "$link_a" "$link_b" & boot_1=$!
-boot ovzvm2 "$link_b" "$link_a" & boot_2=$!
+boot ovzvm1 "$link_a" "$link_b" legacy & boot_1=$!
+boot ovzvm2 "$link_b" "$link_a" vz7 & boot_2=$!
 failed=0
 wait "$boot_1" || failed=1
 wait "$boot_2" || failed=1
 cat "$run_dir/ovzvm1.up.log" "$run_dir/ovzvm2.up.log"
 [ "$failed" = 0 ] || { echo "a lab VM did not come up" >&2; exit 1; }
 {
-    echo "[hypervisors]"
+    echo "[cluster_legacy]"
     grep -hv '^\[' "$run_dir/ovzvm1/inventory.ini" | sed 's/$/ openvz_demo_link_address=198.18.1.1/'
+    echo "[cluster_vz7]"
     grep -hv '^\[' "$run_dir/ovzvm2/inventory.ini" | sed 's/$/ openvz_demo_link_address=198.18.1.2/'
+    printf '[hypervisors:children]\ncluster_legacy\ncluster_vz7\n'
 } > "$run_dir/inventory.ini"
 
 step "Lab set-up: storage addresses on eth1, NFS export of the secondary storage (tests/lab/demo/prepare.yml)"
@@ -94,7 +103,7 @@ playbook "$demo/prepare.yml"
 step "playbooks/site.yml: discover -> network -> templates -> agent"
 playbook "$repo/playbooks/site.yml"
 
-step "playbooks/containers.yml: web on cloudbr0, app1 (ovzvm1) and app2 (ovzvm2) on VLAN 100"
+step "playbooks/containers.yml: web1 and web2 on cloudbr0, app1 (ovzvm1) and app2 (ovzvm2) on VLAN 100"
 playbook "$repo/playbooks/containers.yml"
 
 step "playbooks/containers.yml again: nothing may change"

@@ -1,15 +1,17 @@
-"""`make demo` end to end (scripts/demo.sh): two lab VMs as the hypervisor hosts of one
-cluster, linked by eth1, the first also serving NFS secondary storage; playbooks/site.yml
-(discover -> network -> templates -> agent), containers.yml twice (the script fails if the
-second run changes anything) and the summary. The tests then observe the VMs: the template
-synced byte for byte and the export unmounted, each agent's guid, veth NICs in their bridges,
-and VLAN 100 joining app1 (ovzvm1) and app2 (ovzvm2) across the trunk while isolating web.
+"""`make demo` end to end (scripts/demo.sh): two lab VMs in one inventory, one cluster per
+OpenVZ line - ovzvm1 a legacy host, ovzvm2 an OpenVZ 7 host -, linked by eth1, the first also
+serving NFS secondary storage; playbooks/site.yml (discover -> network -> templates -> agent),
+containers.yml twice (the script fails if the second run changes anything) and the summary.
+The tests then observe the VMs: each line's template (precreated tar.gz, EZ cache
+.plain.ploopv2.tar.lz4) synced byte for byte and the export unmounted, each agent's guid, veth
+NICs in their bridges (on 7/9 also the bridged network bound to the VLAN bridge), and VLAN 100
+joining app1 (ovzvm1) and app2 (ovzvm2) across the trunk while isolating web1.
 
 On the same two hosts the CloudStack extension, called by the harness as the management
 server calls it, deploys i-2-401 on VLAN 100 of ovzvm1, i-2-402 on VLAN 100 and i-2-403 on
 VLAN 200 of ovzvm2 (trunk eth1, bridges br<trunk>-<vid> made when missing), from a template
 it installs on demand from an http URL on this machine (streamed over SSH, verified): 401
-reaches 402 across the hosts, not 403.
+reaches 402 across the hosts and the lines, not 403.
 """
 
 import hashlib
@@ -37,6 +39,9 @@ CS_VMS = ((401, "ovzvm1", 100, "198.18.100.41"), (402, "ovzvm2", 100, "198.18.10
           (403, "ovzvm2", 200, "198.18.100.43"))
 # The hosts' storage network addresses on eth1; the demo derives their guids from them.
 HOSTS = {"ovzvm1": "198.18.1.1", "ovzvm2": "198.18.1.2"}
+FLAVOURS = {"ovzvm1": "legacy", "ovzvm2": "vz7"}
+# the cache file each line's cluster syncs from the export
+SYNCED = {"ovzvm1": "busybox-1.35-x86_64.tar.gz", "ovzvm2": "busybox-1.35-x86_64.plain.ploopv2.tar.lz4"}
 
 
 @pytest.fixture(scope="module")
@@ -67,16 +72,30 @@ def links(vm):
     return dict((link["ifname"], link) for link in json.loads(ssh_ok(vm, ["ip", "-d", "-j", "link", "show"])))
 
 
-def test_template_synced_from_nfs_byte_for_byte(demo):
+def host_veth(vm, name):
+    """The host veth of an OpenVZ 7 container's net0 (libvzctl 7 names it after the MAC)."""
+    return json.loads(ssh_ok(vm, ["prlctl", "list", "-i", "-j", name]))[0]["Hardware"]["net0"]["dev"]
+
+
+def exec_in(host, vm, container, command):
+    """Run a shell line in a container: by id with vzctl 4, by name with prlctl on 7/9."""
+    if FLAVOURS[host] == "legacy":
+        return vm.ssh(["vzctl", "exec", str(container), command])
+    return vm.ssh(["prlctl", "exec", str(container), command])
+
+
+def test_templates_synced_from_nfs_byte_for_byte(demo):
     run_dir, _output, vms = demo
-    with open(os.path.join(run_dir, "templates", "busybox-1.35-x86_64.tar.gz"), "rb") as handle:
-        expected = hashlib.sha256(handle.read()).hexdigest()
-    for vm in vms.values():
-        cached = ssh_ok(vm, ["sha256sum", "/vz/template/cache/busybox-1.35-x86_64.tar.gz"]).split()[0]
-        assert cached == expected
+    for host, vm in vms.items():
+        with open(os.path.join(run_dir, "templates", SYNCED[host]), "rb") as handle:
+            expected = hashlib.sha256(handle.read()).hexdigest()
+        cached = ssh_ok(vm, ["sha256sum", "/vz/template/cache/" + SYNCED[host]]).split()[0]
+        assert cached == expected, host
         mounts = [line.split() for line in ssh_ok(vm, ["findmnt", "-n", "-l", "-o", "TARGET,FSTYPE"]).splitlines()]
         nfs_mounts = [target for target, fstype in mounts if fstype in ("nfs", "nfs4")]
         assert nfs_mounts == [], "the export stays mounted after the sync: %s" % nfs_mounts
+    # each cluster synced its own line's template only
+    assert ssh_ok(vms["ovzvm1"], ["ls", "/vz/template/cache"]).split().count(SYNCED["ovzvm2"]) == 0
 
 
 def test_agents_connected_with_the_discovered_guids(demo):
@@ -104,24 +123,29 @@ def test_nics_in_their_bridges_and_the_vlan_device(demo):
     first, second = links(vms["ovzvm1"]), links(vms["ovzvm2"])
     assert first["veth101.0"].get("master") == "cloudbr0"
     assert first["veth102.0"].get("master") == "breth1-100"
-    assert second["veth101.0"].get("master") == "breth1-100"
+    assert second[host_veth(vms["ovzvm2"], "web2")].get("master") == "cloudbr0"
+    assert second[host_veth(vms["ovzvm2"], "app2")].get("master") == "breth1-100"
     for found in (first, second):
         vlan = found["eth1.100"]
         assert vlan["linkinfo"]["info_kind"] == "vlan" and vlan["linkinfo"]["info_data"]["id"] == 100
         assert vlan.get("master") == "breth1-100"
-    assert "container 102 app1 running" in output and "eth0 on breth1-100" in output
+    networks = json.loads(ssh_ok(vms["ovzvm2"], ["prlsrvctl", "net", "list", "-j"]))
+    assert [net["Network ID"] for net in networks if net.get("Bound To") == "breth1-100"] == ["breth1-100"]
+    assert "container 102 app1 running simfs" in output and "eth0 on breth1-100" in output
+    assert "app2 running ploop" in output and "web2 running ploop" in output
 
 
 def test_vlan_100_joins_app1_and_app2_across_hosts_but_not_web(demo):
     _run_dir, _output, vms = demo
-    for host, ctid, address in (("ovzvm1", "101", "198.18.100.1/24"), ("ovzvm1", "102", "198.18.100.2/24"),
-                                ("ovzvm2", "101", "198.18.100.3/24")):
-        ssh_ok(vms[host], ["vzctl", "exec", ctid, "ip addr add %s dev eth0 && ip link set eth0 up" % address])
+    for host, container, address in (("ovzvm1", 101, "198.18.100.1/24"), ("ovzvm1", 102, "198.18.100.2/24"),
+                                     ("ovzvm2", "app2", "198.18.100.3/24")):
+        result = exec_in(host, vms[host], container, "ip addr add %s dev eth0 && ip link set eth0 up" % address)
+        assert result.returncode == 0, (host, container, result.stdout, result.stderr)
     app1 = vms["ovzvm1"]
-    assert app1.ssh(["vzctl", "exec", "102", "ping -c 3 -W 3 198.18.100.3"]).returncode == 0, \
-        "app1 (ovzvm1) cannot reach app2 (ovzvm2) on VLAN 100"
-    isolated = app1.ssh(["vzctl", "exec", "102", "ping -c 1 -W 2 198.18.100.1"])
-    assert isolated.returncode != 0, "app1 on VLAN 100 reaches web on the untagged bridge"
+    assert exec_in("ovzvm1", app1, 102, "ping -c 3 -W 3 198.18.100.3").returncode == 0, \
+        "app1 (ovzvm1, legacy) cannot reach app2 (ovzvm2, OpenVZ 7) on VLAN 100"
+    isolated = exec_in("ovzvm1", app1, 102, "ping -c 1 -W 2 198.18.100.1")
+    assert isolated.returncode != 0, "app1 on VLAN 100 reaches web1 on the untagged bridge"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -175,18 +199,25 @@ def test_extension_vlan_100_joins_two_hosts_and_200_is_isolated(extension_vms): 
         outcome = cloud.create(machine)
         assert outcome.rc == 0 and outcome.document["status"] == "success", outcome
         ctids[machine.number] = outcome.document["container"]
+    hosts = dict((number, host) for number, host, _vlan, _a in CS_VMS)
     for _cloud, machine, lab_vm, address in extension_vms:
         vid = dict((number, vlan) for number, _host, vlan, _a in CS_VMS)[machine.number]
         found = links(lab_vm)
-        assert found["veth%s.0" % ctids[machine.number]].get("master") == "breth1-%d" % vid
+        if FLAVOURS[hosts[machine.number]] == "legacy":
+            assert found["veth%s.0" % ctids[machine.number]].get("master") == "breth1-%d" % vid
+            target = ctids[machine.number]
+        else:  # OpenVZ 7: the container is named after the instance, with the VM's UUID as its id
+            assert ctids[machine.number] == machine.uuid
+            assert found[host_veth(lab_vm, machine.name)].get("master") == "breth1-%d" % vid
+            target = machine.name
         assert found["eth1.%d" % vid]["linkinfo"]["info_data"]["id"] == vid
-        ssh_ok(lab_vm, ["vzctl", "exec", str(ctids[machine.number]),
-                        "ip addr add %s/24 dev eth0 && ip link set eth0 up" % address])
+        result = exec_in(hosts[machine.number], lab_vm, target, "ip addr add %s/24 dev eth0 && ip link set eth0 up" % address)
+        assert result.returncode == 0, (machine.name, result.stdout, result.stderr)
     first = extension_vms[0][2]
-    reached = first.ssh(["vzctl", "exec", str(ctids[401]), "ping -c 3 -W 3 198.18.100.42"])
+    reached = exec_in("ovzvm1", first, ctids[401], "ping -c 3 -W 3 198.18.100.42")
     assert reached.returncode == 0, "i-2-401 (ovzvm1, VLAN 100) cannot reach i-2-402 (ovzvm2, VLAN 100)\n%s%s" % (
         reached.stdout, reached.stderr)
-    assert first.ssh(["vzctl", "exec", str(ctids[401]), "ping -c 1 -W 2 198.18.100.43"]).returncode != 0, \
+    assert exec_in("ovzvm1", first, ctids[401], "ping -c 1 -W 2 198.18.100.43").returncode != 0, \
         "i-2-401 on VLAN 100 reaches i-2-403 on VLAN 200"
     for cloud, machine, _lab_vm, _address in extension_vms:
         assert cloud.status(machine).power_state == "PowerOn"
