@@ -57,10 +57,11 @@ mkdir -p "$run_dir/listener" "$run_dir/discovery"
 step "Secondary storage content: the busybox OS template, and the stand-in agent package"
 "$python" "$repo/tests/emulator/templates/build_busybox_template.py" "$run_dir/templates"
 template_sha256=$(sha256sum "$run_dir/templates/busybox-1.35-x86_64.tar.gz" | cut -d' ' -f1)
-# the same tree as the OpenVZ 7 EZ cache of ploop containers (vzpkg's name and archiver)
-gzip -dc "$run_dir/templates/busybox-1.35-x86_64.tar.gz" | lz4 -q -c \
-    > "$run_dir/templates/busybox-1.35-x86_64.plain.ploopv2.tar.lz4"
-ez_template_sha256=$(sha256sum "$run_dir/templates/busybox-1.35-x86_64.plain.ploopv2.tar.lz4" | cut -d' ' -f1)
+# the same tree as the OpenVZ 7 EZ cache of ploop containers, gzip compressed (vztt's
+# archiver=gz; the lab VM has no lz4 tool to unpack vztt's default lz4)
+"$python" "$repo/tests/emulator/templates/build_busybox_template.py" "$run_dir/templates" \
+    --name busybox-1.35-x86_64.plain.ploopv2 >/dev/null
+ez_template_sha256=$(sha256sum "$run_dir/templates/busybox-1.35-x86_64.plain.ploopv2.tar.gz" | cut -d' ' -f1)
 "$python" "$repo/tests/agent_standin/build_deb.py" --output "$run_dir/packages"
 
 step "Management server: a listener on loopback (the VM reaches it as 10.0.2.100:8250)"

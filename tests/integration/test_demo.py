@@ -3,7 +3,7 @@ OpenVZ line - ovzvm1 a legacy host, ovzvm2 an OpenVZ 7 host -, linked by eth1, t
 serving NFS secondary storage; playbooks/site.yml (discover -> network -> templates -> agent),
 containers.yml twice (the script fails if the second run changes anything) and the summary.
 The tests then observe the VMs: each line's template (precreated tar.gz, EZ cache
-.plain.ploopv2.tar.lz4) synced byte for byte and the export unmounted, each agent's guid, veth
+.plain.ploopv2.tar.gz) synced byte for byte and the export unmounted, each agent's guid, veth
 NICs in their bridges (on 7/9 also the bridged network bound to the VLAN bridge), and VLAN 100
 joining app1 (ovzvm1) and app2 (ovzvm2) across the trunk while isolating web1.
 
@@ -41,7 +41,7 @@ CS_VMS = ((401, "ovzvm1", 100, "198.18.100.41"), (402, "ovzvm2", 100, "198.18.10
 HOSTS = {"ovzvm1": "198.18.1.1", "ovzvm2": "198.18.1.2"}
 FLAVOURS = {"ovzvm1": "legacy", "ovzvm2": "vz7"}
 # the cache file each line's cluster syncs from the export
-SYNCED = {"ovzvm1": "busybox-1.35-x86_64.tar.gz", "ovzvm2": "busybox-1.35-x86_64.plain.ploopv2.tar.lz4"}
+SYNCED = {"ovzvm1": "busybox-1.35-x86_64.tar.gz", "ovzvm2": "busybox-1.35-x86_64.plain.ploopv2.tar.gz"}
 
 
 @pytest.fixture(scope="module")
