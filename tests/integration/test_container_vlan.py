@@ -18,6 +18,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
 from collection_path import ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
+from vm_fixture import provisioned_as  # noqa: E402  pylint: disable=wrong-import-position
 
 TRUNK = 'ittrunk0'
 BRIDGE = 'brittrunk0-100'
@@ -34,32 +35,29 @@ def ssh_ok(lab, command, **kwargs):
 
 @pytest.fixture(params=['legacy', 'vz7'])
 def vlan_host(request, vm_lab, tmp_path):  # pylint: disable=redefined-outer-name
-    """The VM as a host of one line with a trunk; vz7 is provisioned for the test and the VM
-    put back to legacy after it (the session's other VM tests expect a legacy host)."""
+    """The VM as a host of one line with a trunk (vz7 brings its EZ busybox cache)."""
     flavour = request.param
-    if flavour == 'vz7':
-        vm_lab.provision_emulator('vz7')  # its EZ busybox cache comes with it
-    else:
-        subprocess.run([sys.executable, BUILDER, str(tmp_path)], check=True, stdout=subprocess.DEVNULL)
-        with open(str(tmp_path / TEMPLATE), 'rb') as handle:
-            subprocess.run(vm_lab.ssh_argv('mkdir -p /vz/template/cache && cat > /vz/template/cache/' + TEMPLATE),
-                           input=handle.read(), check=True, timeout=120)
-    had_vznet = vm_lab.ssh(['test', '-e', '/etc/vz/vznet.conf']).returncode == 0
-    if flavour == 'legacy' and not had_vznet:
-        ssh_ok(vm_lab, "printf 'EXTERNAL_SCRIPT=\"/usr/sbin/vznetaddbr\"\\n' > /etc/vz/vznet.conf")
-    ssh_ok(vm_lab, ['ip', 'link', 'add', TRUNK, 'type', 'dummy'])
-    ssh_ok(vm_lab, ['ip', 'link', 'set', TRUNK, 'up'])
-    try:
-        yield flavour, vm_lab
-    finally:
-        if flavour == 'vz7':
-            vm_lab.ssh('prlctl stop ct4102 --kill; prlctl delete ct4102; prlsrvctl net del %s; ip link del %s; '
-                       'ip link del %s.100; ip link del %s' % (BRIDGE, BRIDGE, TRUNK, TRUNK))
-            vm_lab.provision_emulator('legacy')
-        else:
-            vm_lab.ssh('vzctl stop 4102 --fast; vzctl destroy 4102; ip link del %s; ip link del %s.100; '
-                       'ip link del %s; rm -f /vz/template/cache/%s %s'
-                       % (BRIDGE, TRUNK, TRUNK, TEMPLATE, '' if had_vznet else '/etc/vz/vznet.conf'))
+    with provisioned_as(vm_lab, flavour):
+        if flavour == 'legacy':
+            subprocess.run([sys.executable, BUILDER, str(tmp_path)], check=True, stdout=subprocess.DEVNULL)
+            with open(str(tmp_path / TEMPLATE), 'rb') as handle:
+                subprocess.run(vm_lab.ssh_argv('mkdir -p /vz/template/cache && cat > /vz/template/cache/' + TEMPLATE),
+                               input=handle.read(), check=True, timeout=120)
+        had_vznet = vm_lab.ssh(['test', '-e', '/etc/vz/vznet.conf']).returncode == 0
+        if flavour == 'legacy' and not had_vznet:
+            ssh_ok(vm_lab, "printf 'EXTERNAL_SCRIPT=\"/usr/sbin/vznetaddbr\"\\n' > /etc/vz/vznet.conf")
+        ssh_ok(vm_lab, ['ip', 'link', 'add', TRUNK, 'type', 'dummy'])
+        ssh_ok(vm_lab, ['ip', 'link', 'set', TRUNK, 'up'])
+        try:
+            yield flavour, vm_lab
+        finally:
+            if flavour == 'vz7':
+                vm_lab.ssh('prlctl stop ct4102 --kill; prlctl delete ct4102; prlsrvctl net del %s; ip link del %s; '
+                           'ip link del %s.100; ip link del %s' % (BRIDGE, BRIDGE, TRUNK, TRUNK))
+            else:
+                vm_lab.ssh('vzctl stop 4102 --fast; vzctl destroy 4102; ip link del %s; ip link del %s.100; '
+                           'ip link del %s; rm -f /vz/template/cache/%s %s'
+                           % (BRIDGE, TRUNK, TRUNK, TEMPLATE, '' if had_vznet else '/etc/vz/vznet.conf'))
 
 
 def test_tagged_nic_on_vlan_bridge(vlan_host, tmp_path):  # pylint: disable=redefined-outer-name

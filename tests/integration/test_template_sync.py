@@ -31,6 +31,7 @@ COLLECTIONS = ensure_collection_link()
 sys.path.insert(0, COLLECTIONS)
 
 from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import dumps  # noqa: E402
+from vm_fixture import provisioned_as  # noqa: E402  pylint: disable=wrong-import-position
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 CONVERGE = os.path.join(REPO, 'extensions', 'molecule', 'template_sync', 'converge.yml')
@@ -134,15 +135,18 @@ def role_vars(**extra):
     return variables
 
 
+def ansible_env(**extra):
+    return dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_HOST_KEY_CHECKING='False',
+                ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0', **extra)
+
+
 def converge(vm, tmp_path, variables, check=False, background=False):
     vars_file = tmp_path / ('vars-%s.json' % uuid.uuid4().hex)
     vars_file.write_text(json.dumps(variables))
     argv = [ANSIBLE_PLAYBOOK, '-i', vm.inventory, CONVERGE, '-e', '@%s' % vars_file]
     if check:
         argv.append('--check')
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_HOST_KEY_CHECKING='False',
-               ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0')
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    proc = subprocess.Popen(argv, env=ansible_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     if background:
         return proc
     return finish(proc)
@@ -174,17 +178,13 @@ def sha256_in_vm(vm, path):
 
 @pytest.fixture(params=['legacy', 'vz7'])
 def sync_host(request, vm_lab, export):  # pylint: disable=redefined-outer-name
-    """The VM as a host of one line with none of the test's templates in its cache; vz7 is
-    provisioned for the test and the VM put back to legacy after it."""
+    """The VM as a host of one line with none of the test's templates in its cache."""
     clear_installed(vm_lab)
-    if request.param == 'vz7':
-        vm_lab.provision_emulator('vz7')
-    try:
-        yield request.param, vm_lab
-    finally:
-        clear_installed(vm_lab)
-        if request.param == 'vz7':
-            vm_lab.provision_emulator('legacy')
+    with provisioned_as(vm_lab, request.param):
+        try:
+            yield request.param, vm_lab
+        finally:
+            clear_installed(vm_lab)
 
 
 def clear_installed(vm):
@@ -192,8 +192,7 @@ def clear_installed(vm):
 
 
 def template_info(vm, pattern):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_HOST_KEY_CHECKING='False',
-               ANSIBLE_NOCOLOR='1', ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='ansible.posix.json')
+    env = ansible_env(ANSIBLE_LOAD_CALLBACK_PLUGINS='1', ANSIBLE_STDOUT_CALLBACK='ansible.posix.json')
     result = subprocess.run([os.path.join(os.path.dirname(ANSIBLE_PLAYBOOK), 'ansible'), 'all', '-i', vm.inventory,
                              '-m', 'openvz.cloud.template_info', '-a', 'name=' + pattern],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,

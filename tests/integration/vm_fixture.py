@@ -9,6 +9,7 @@ Tests are skipped when qemu/debootstrap are missing (scripts/install-vm-deps.sh)
 unless ``OPENVZ_CLOUD_VM_REQUIRED=1``, which turns the skip into a failure (CI).
 """
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -59,3 +60,16 @@ def vm_lab(tmp_path_factory):
         yield lab
     finally:
         lab.down()
+
+
+@contextlib.contextmanager
+def provisioned_as(vm, flavour):
+    """The session VM as a host of ``flavour`` for one test, put back to legacy afterwards
+    (the session's other VM tests expect a legacy host)."""
+    if flavour != "legacy":
+        vm.provision_emulator(flavour)
+    try:
+        yield vm
+    finally:
+        if flavour != "legacy":
+            vm.provision_emulator("legacy")

@@ -32,6 +32,7 @@ _ALGORITHM_ALIASES = {
 }
 _DIGEST_HEX_LENGTH = {'md5': 32, 'sha1': 40, 'sha224': 56, 'sha256': 64, 'sha384': 96, 'sha512': 128}
 CHECKSUM_ALGORITHMS = tuple(sorted(_DIGEST_HEX_LENGTH))
+_GZIP_MAGIC = b'\x1f\x8b'
 # lz4 frame magic: the archiver of OpenVZ 7/9 EZ caches (vztt src/util.c).
 _LZ4_MAGIC = b'\x04\x22\x4d\x18'
 # Compressed formats this module does not install (vzctl 4 unpacks only tar, gzip, bzip2, xz).
@@ -83,7 +84,7 @@ def archive_suffix(head, name=None):
     """
     if is_ez_cache_name(name):
         return _ez_suffix(head, name)
-    if head.startswith(b'\x1f\x8b'):
+    if head.startswith(_GZIP_MAGIC):
         return '.tar.gz'
     if head.startswith(b'BZh'):
         return '.tar.bz2'
@@ -110,7 +111,7 @@ def archive_suffix(head, name=None):
 def _ez_suffix(head, name):
     if head.startswith(_LZ4_MAGIC):
         return '.tar.lz4'
-    if head.startswith(b'\x1f\x8b'):
+    if head.startswith(_GZIP_MAGIC):
         return '.tar.gz'
     raise TemplateError(
         '%s is an EZ cache name, but the source is not a lz4 or gzip compressed tar: '
