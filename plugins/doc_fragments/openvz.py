@@ -52,34 +52,6 @@ options:
     default: /etc/vz/vz.conf
 '''
 
-    # The modules that converge containers: ID allocation, attributes and where they run.
-    ALLOCATION = r'''
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  idempotent:
-    support: partial
-notes:
-  - Runs on the OpenVZ host, as root.
-options:
-  ctid_range:
-    description:
-      - First and last CTID to allocate from for containers given by name only that do not
-        exist yet (legacy hosts, where container IDs are numbers; OpenVZ 7/9 allocate
-        nothing; new containers are created by name).
-    type: list
-    elements: int
-    default: [101, 2147483644]
-  lock_file:
-    description:
-      - Host-wide lock file held while CTIDs are allocated and the containers created, so
-        concurrent runs never take the same ID. Default C(<LOCKDIR>/openvz.cloud-ctid.lck)
-        (C(/vz/lock) by default). Not taken on OpenVZ 7/9.
-    type: path
-'''
-
     # The modules that read the OS template cache (cache.TEMPLATE_CACHE_ARGUMENT_SPEC).
     TEMPLATE_CACHE = r'''
 options:
@@ -95,7 +67,8 @@ options:
     default: /etc/vz/vz.conf
 '''
 
-    # The persistence options of the network modules (persist.PERSIST_ARGUMENT_SPEC).
+    # The persistence options of the network modules (persist.PERSIST_ARGUMENT_SPEC) and what
+    # their diff shows.
     NETWORK_FILES = r'''
 options:
   persistent:
@@ -117,4 +90,9 @@ options:
       - Directory of the files; default C(/etc/sysconfig/network-scripts) (ifcfg) or
         C(/etc/network/interfaces.d) (ifupdown).
     type: path
+attributes:
+  diff_mode:
+    details:
+      - The diff shows the devices (VLAN device, bridge) before and after at runtime, and every
+        configuration file written or removed.
 '''

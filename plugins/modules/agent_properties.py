@@ -52,12 +52,12 @@ options:
       - Group of the file. Unset keeps the current group.
     type: str
 extends_documentation_fragment:
-  - openvz.cloud.attributes
   - openvz.cloud.attributes.changes
-  - openvz.cloud.attributes.idempotent
 seealso:
   - module: openvz.cloud.host_info
+    description: The host facts the agent reports at discovery.
   - module: openvz.cloud.local_storage_info
+    description: The local pool the agent reports as the host's storage.
 '''
 
 EXAMPLES = r'''

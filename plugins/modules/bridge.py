@@ -95,17 +95,13 @@ notes:
   - Runtime changes use C(ip) from iproute2 with JSON output (iproute2 4.13 or later).
   - The module does not rewrite C(/etc/network/interfaces) itself.
 extends_documentation_fragment:
-  - openvz.cloud.attributes
   - openvz.cloud.attributes.changes
-  - openvz.cloud.attributes.idempotent
   - openvz.cloud.openvz.network_files
-attributes:
-  diff_mode:
-    details:
-      - The diff shows the bridge before and after (runtime) and every configuration file written or removed.
 seealso:
   - module: openvz.cloud.vlan
+    description: Tagged networks - a VLAN device and its bridge C(br<trunk>-<vid>).
   - module: openvz.cloud.host_info
+    description: Lists the host's bridges, which CloudStack traffic labels name.
 '''
 
 EXAMPLES = r'''

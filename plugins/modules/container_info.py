@@ -43,11 +43,11 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
-  - openvz.cloud.attributes
   - openvz.cloud.attributes.info_module
   - openvz.cloud.openvz
 seealso:
   - module: openvz.cloud.container
+    description: Converges one container.
 '''
 
 EXAMPLES = r'''

@@ -29,135 +29,12 @@ description:
     O(exclusive_ctid_range) and/or matching O(exclusive_name_pattern); never by default.
 options:
   containers:
-    description: Container specs; each needs C(ctid) or C(name).
+    description:
+      - Container specs, each with the options of M(openvz.cloud.container) and C(ctid) or
+        C(name) at least.
     type: list
     elements: dict
     required: true
-    suboptions:
-      ctid:
-        description: Like O(openvz.cloud.container#module:ctid).
-        type: str
-      name:
-        description: Like O(openvz.cloud.container#module:name).
-        type: str
-      state:
-        description: Like O(openvz.cloud.container#module:state).
-        type: str
-        choices: [present, started, stopped, restarted, absent]
-        default: present
-      ostemplate:
-        description: Like O(openvz.cloud.container#module:ostemplate).
-        type: str
-      config:
-        description: Like O(openvz.cloud.container#module:config).
-        type: str
-      layout:
-        description: Like O(openvz.cloud.container#module:layout).
-        type: str
-        choices: [simfs, ploop]
-      private:
-        description: Like O(openvz.cloud.container#module:private).
-        type: path
-      root:
-        description: Like O(openvz.cloud.container#module:root).
-        type: path
-      ram:
-        description: Like O(openvz.cloud.container#module:ram).
-        type: str
-      swap:
-        description: Like O(openvz.cloud.container#module:swap).
-        type: str
-      cpus:
-        description: Like O(openvz.cloud.container#module:cpus).
-        type: int
-      cpuunits:
-        description: Like O(openvz.cloud.container#module:cpuunits).
-        type: int
-      cpulimit:
-        description: Like O(openvz.cloud.container#module:cpulimit).
-        type: int
-      diskspace:
-        description: Like O(openvz.cloud.container#module:diskspace).
-        type: str
-      diskinodes:
-        description: Like O(openvz.cloud.container#module:diskinodes).
-        type: str
-      hostname:
-        description: Like O(openvz.cloud.container#module:hostname).
-        type: str
-      description:
-        description: Like O(openvz.cloud.container#module:description).
-        type: str
-      onboot:
-        description: Like O(openvz.cloud.container#module:onboot).
-        type: bool
-      nameservers:
-        description: Like O(openvz.cloud.container#module:nameservers).
-        type: list
-        elements: str
-      searchdomains:
-        description: Like O(openvz.cloud.container#module:searchdomains).
-        type: list
-        elements: str
-      ipaddresses:
-        description: Like O(openvz.cloud.container#module:ipaddresses).
-        type: list
-        elements: str
-      features:
-        description: Like O(openvz.cloud.container#module:features).
-        type: dict
-      capabilities:
-        description: Like O(openvz.cloud.container#module:capabilities).
-        type: dict
-      root_password:
-        description: Like O(openvz.cloud.container#module:root_password).
-        type: str
-      password_update:
-        description: Like O(openvz.cloud.container#module:password_update).
-        type: str
-        choices: [on_create, always]
-        default: on_create
-      netifs:
-        description: Like O(openvz.cloud.container#module:netifs).
-        type: list
-        elements: dict
-        suboptions:
-          ifname:
-            description: Like O(openvz.cloud.container#module:netifs[].ifname).
-            type: str
-            required: true
-          mac:
-            description: Like O(openvz.cloud.container#module:netifs[].mac).
-            type: str
-          host_ifname:
-            description: Like O(openvz.cloud.container#module:netifs[].host_ifname).
-            type: str
-          host_mac:
-            description: Like O(openvz.cloud.container#module:netifs[].host_mac).
-            type: str
-          bridge:
-            description: Like O(openvz.cloud.container#module:netifs[].bridge).
-            type: str
-          network:
-            description: Like O(openvz.cloud.container#module:netifs[].network).
-            type: str
-          vlan:
-            description: Like O(openvz.cloud.container#module:netifs[].vlan).
-            type: int
-          trunk:
-            description: Like O(openvz.cloud.container#module:netifs[].trunk).
-            type: str
-      stop_timeout:
-        description: Like O(openvz.cloud.container#module:stop_timeout).
-        type: int
-      force:
-        description: Like O(openvz.cloud.container#module:force).
-        type: bool
-        default: false
-      restart_if_needed:
-        description: Like O(openvz.cloud.container#module:restart_if_needed).
-        type: bool
-        default: false
   parallel:
     description:
       - How many containers' plans run at the same time once every spec is validated and
@@ -184,14 +61,12 @@ options:
 extends_documentation_fragment:
   - openvz.cloud.attributes
   - openvz.cloud.openvz
-  - openvz.cloud.openvz.allocation
-attributes:
-  idempotent:
-    details:
-      - Idempotent except for specs with C(state=restarted) or C(password_update=always).
+  - openvz.cloud.container.items
 seealso:
   - module: openvz.cloud.container
+    description: One container, and what differs per option between the two lines.
   - module: openvz.cloud.container_info
+    description: Reads containers with their configured limits and usage.
 '''
 
 EXAMPLES = r'''

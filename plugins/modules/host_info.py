@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: host_info
-short_description: Report what CloudStack discovery needs to know about an OpenVZ host
+short_description: Report the facts CloudStack discovery reads from an OpenVZ host
 version_added: 0.1.0
 author: openvz.cloud developers (@openvz-cloud)
 description:
@@ -50,11 +50,14 @@ options:
       - Prefix under which C(/proc), C(/sys) and C(/etc) are read; for chroots and tests.
     type: path
     default: /
+notes:
+  - Safe on any Linux host, also before OpenVZ is installed - a missing C(vzctl), C(vzlist) or
+    C(prlctl) is reported in RV(host.hypervisor), not an error; the host role's preflight asserts on it.
 extends_documentation_fragment:
-  - openvz.cloud.attributes
   - openvz.cloud.attributes.info_module
 seealso:
   - module: openvz.cloud.local_storage_info
+    description: The local storage pool, reported as a KVM agent reports its pool.
 '''
 
 EXAMPLES = r'''

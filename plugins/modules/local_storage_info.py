@@ -54,11 +54,12 @@ options:
     type: path
     default: /
 extends_documentation_fragment:
-  - openvz.cloud.attributes
   - openvz.cloud.attributes.info_module
 seealso:
   - module: openvz.cloud.host_info
+    description: The rest of what discovery reads from the host.
   - module: openvz.cloud.template
+    description: Installs OS templates into the cache under the pool.
 '''
 
 EXAMPLES = r'''

@@ -118,6 +118,7 @@ notes:
     checksum of the stored file instead.
 seealso:
   - module: openvz.cloud.local_storage_info
+    description: The local pool and its free space.
 '''
 
 EXAMPLES = r'''

@@ -69,7 +69,6 @@ options:
     type: int
     default: 600
 extends_documentation_fragment:
-  - openvz.cloud.attributes
   - openvz.cloud.attributes.info_module
   - openvz.cloud.openvz.template_cache
 notes:
@@ -77,7 +76,9 @@ notes:
     and with C(cmd), C(rc), C(stdout) and C(stderr) when C(vzpkg) fails.
 seealso:
   - module: openvz.cloud.template
+    description: Installs, verifies or removes one template.
   - module: openvz.cloud.local_storage_info
+    description: The local pool and its free space.
 '''
 
 EXAMPLES = r'''

@@ -62,17 +62,13 @@ options:
       - With O(state=absent) the network bound to the bridge is deleted first, whatever its name.
     type: str
 extends_documentation_fragment:
-  - openvz.cloud.attributes
   - openvz.cloud.attributes.changes
-  - openvz.cloud.attributes.idempotent
   - openvz.cloud.openvz.network_files
-attributes:
-  diff_mode:
-    details:
-      - The diff shows the VLAN device and bridge before and after and every configuration file written or removed.
 seealso:
   - module: openvz.cloud.bridge
+    description: Untagged bridges such as the management bridge C(cloudbr0).
   - module: openvz.cloud.container
+    description: Puts a container NIC on a VLAN, O(openvz.cloud.container#module:netifs[].vlan).
 '''
 
 EXAMPLES = r'''

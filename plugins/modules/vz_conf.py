@@ -41,12 +41,12 @@ options:
     type: dict
     required: true
 extends_documentation_fragment:
-  - openvz.cloud.attributes
   - openvz.cloud.attributes.changes
-  - openvz.cloud.attributes.idempotent
 seealso:
   - module: openvz.cloud.local_storage_info
+    description: Reads the pool path that C(VE_PRIVATE) gives.
   - module: openvz.cloud.template
+    description: Installs templates into the cache under C(TEMPLATE).
 '''
 
 EXAMPLES = r'''

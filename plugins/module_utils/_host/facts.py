@@ -326,15 +326,22 @@ def prefix_to_netmask(prefix):
     return '.'.join(str((bits >> shift) & 0xff) for shift in (24, 16, 8, 0))
 
 
+def split_lines_at(text, marker):
+    """(fields before, fields after) the field ``marker`` of each line that has it."""
+    for line in text.splitlines():
+        fields = line.split()
+        if marker in fields:
+            index = fields.index(marker)
+            yield fields[:index], fields[index + 1:]
+
+
 def parse_ip_addr_oneline(text):
     """IPv4 addresses from ``ip -o -4 addr show`` as [{address, prefix, netmask}]."""
     addresses = []
-    for line in text.splitlines():
-        fields = line.split()
-        if 'inet' not in fields:
+    for _device, value in split_lines_at(text, 'inet'):
+        if not value:
             continue
-        value = fields[fields.index('inet') + 1]
-        address, _sep, prefix = value.partition('/')
+        address, _sep, prefix = value[0].partition('/')
         prefix = int(prefix) if prefix.isdigit() else 32
         addresses.append({'address': address, 'prefix': prefix, 'netmask': prefix_to_netmask(prefix)})
     return addresses

@@ -16,7 +16,7 @@ import os
 import re
 import uuid
 
-from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import CTID_CONF_RE, HostRoot
+from ansible_collections.openvz.cloud.plugins.module_utils._host.facts import CTID_CONF_RE, HostRoot, split_lines_at
 from ansible_collections.openvz.cloud.plugins.module_utils._module import ModuleDefinition
 from ansible_collections.openvz.cloud.plugins.module_utils._runner import ModuleRunner
 from ansible_collections.openvz.cloud.plugins.module_utils.vzconf import (
@@ -50,18 +50,15 @@ def storage_path(vz_config):
 def parse_mountinfo(text):
     """Entries of /proc/<pid>/mountinfo as dicts (mount_point, root, device, fstype, source, options)."""
     entries = []
-    for line in text.splitlines():
-        fields = line.split()
-        if '-' not in fields:
-            continue
-        separator = fields.index('-')
-        if separator < 6 or len(fields) < separator + 3:
+    # fields before the separator: id, parent, major:minor, root, mount point, options, tags
+    for fields, after in split_lines_at(text, '-'):
+        if len(fields) < 6 or len(after) < 2:
             continue
         major, minor = fields[2].split(':')
         entries.append({
             'mount_point': _unescape_mount(fields[4]), 'root': _unescape_mount(fields[3]),
             'major': int(major), 'minor': int(minor), 'options': fields[5],
-            'fstype': fields[separator + 1], 'source': _unescape_mount(fields[separator + 2]),
+            'fstype': after[0], 'source': _unescape_mount(after[1]),
         })
     return entries
 
