@@ -21,8 +21,15 @@ TEMPLATE_SUFFIXES = (".tar", ".tar.gz", ".tar.bz2", ".tar.xz")
 class CreateCommand(object):
     """Mixin of Vzctl: option parsing and the steps of vzctl create."""
 
+    create_options = CREATE_OPTIONS
+
     def cmd_create(self, ct, args):
-        options, operands = self.parse_options(args, CREATE_OPTIONS)
+        opts, req = self.parse_create(args)
+        return lambda: self.create_ct(ct, opts, req)
+
+    def parse_create(self, args):
+        """(options for the private area and config, the settings to apply) of a create."""
+        options, operands = self.parse_options(args, self.create_options)
         self.no_extra_args(operands)
         opts = {}
         req = SetRequest()
@@ -30,23 +37,26 @@ class CreateCommand(object):
             if name in ("ve_layout", "velayout"):
                 name = "layout"
             try:
-                if name == "ipadd":
-                    address = canonical_ip(value)
-                    if address:
-                        req.ip_add.append(address)
-                elif name == "diskspace":
-                    req.diskspace = units.parse_diskspace(value)
-                elif name == "diskinodes":
-                    req.diskinodes = units.parse_diskinodes(value)
-                elif name == "layout":
-                    if value.split(":")[0] not in ("simfs", "ploop"):
-                        raise BadValue()
-                    opts["layout"] = value.split(":")[0]
-                else:
-                    opts[name] = value
+                self.create_option(opts, req, name, value)
             except (BadValue, units.UnitError):
                 self.fail("value", "bad_param", name, value)
-        return lambda: self.create_ct(ct, opts, req)
+        return opts, req
+
+    def create_option(self, opts, req, name, value):
+        if name == "ipadd":
+            address = canonical_ip(value)
+            if address:
+                req.ip_add.append(address)
+        elif name == "diskspace":
+            req.diskspace = units.parse_diskspace(value)
+        elif name == "diskinodes":
+            req.diskinodes = units.parse_diskinodes(value)
+        elif name == "layout":
+            if value.split(":")[0] not in ("simfs", "ploop"):
+                raise BadValue()
+            opts["layout"] = value.split(":")[0]
+        else:
+            opts[name] = value
 
     def create_ct(self, ct, opts, req):
         created = []  # paths to remove on failure

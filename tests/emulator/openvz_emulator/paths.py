@@ -111,14 +111,17 @@ class Host(object):
 
     def id_of_name_link(self, name):
         """OpenVZ 7: the string ID a /etc/vz/names link points to, else None."""
-        if "/" in name or name in (".", ".."):
-            return None
-        try:
-            target = os.readlink(os.path.join(self.path(NAMES_DIR), name))
-        except OSError:
-            return None
-        match = _ID_CONF_RE.match(os.path.basename(target))
+        match = _ID_CONF_RE.match(self._name_link_target(name))
         return match.group(1) if match else None
+
+    def _name_link_target(self, name):
+        """File name a /etc/vz/names link points to ('' for no such link)."""
+        if "/" in name or name in (".", ".."):
+            return ""
+        try:
+            return os.path.basename(os.readlink(os.path.join(self.path(NAMES_DIR), name)))
+        except OSError:
+            return ""
 
     def name_links(self):
         """{name: ctid} for /etc/vz/names links that point to <ctid>.conf."""
@@ -135,13 +138,7 @@ class Host(object):
         return links
 
     def ctid_of_name_link(self, name):
-        if "/" in name or name in (".", ".."):
-            return None
-        try:
-            target = os.readlink(os.path.join(self.path(NAMES_DIR), name))
-        except OSError:
-            return None
-        match = _CONF_NAME_RE.match(os.path.basename(target))
+        match = _CONF_NAME_RE.match(self._name_link_target(name))
         return int(match.group(1)) if match else None
 
 

@@ -14,9 +14,12 @@ from .setparams import (
 class SetCommand(object):
     """Mixin of Vzctl: everything vzctl set does."""
 
+    set_options = SET_LONGOPTS
+
     def cmd_set(self, ct, args):
+        """The action of a set: options parsed (each through set_option) and checked first."""
         try:
-            options, operands = getopt_long(args, "", SET_LONGOPTS, "vzctl")
+            options, operands = getopt_long(args, "", self.set_options, "vzctl")
         except GetoptError as exc:
             self.log.err(str(exc))
             raise Exit(self.fl.rc("value"))
@@ -24,7 +27,7 @@ class SetCommand(object):
         req = SetRequest()
         for option, value in options:
             try:
-                apply_option(req, option, value)
+                self.set_option(ct, req, option, value)
             except BadValue as bad:
                 for line in bad.lines:
                     (self.log.out if line.startswith("Warning") else self.log.err)(line)
@@ -37,6 +40,9 @@ class SetCommand(object):
             return self.set_ct(ct, req)
         action.request = req
         return action
+
+    def set_option(self, ct, req, option, value):
+        apply_option(req, option, value)
 
     def set_prechecks(self, ct, req, options):
         names = [name for name, _value in options]

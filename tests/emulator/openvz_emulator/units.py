@@ -33,15 +33,19 @@ def _clamp(value):
     return min(int(value), LONG_MAX)
 
 
+def _number_and_suffix(text):
+    match = _NUMBER_RE.match(text)
+    if not match:
+        raise UnitError(text)
+    return Fraction(match.group(1)), match.group(2).upper()
+
+
 def parse_ubc_part(text, kind):
     """One barrier or limit in native units (pages, bytes or count)."""
     text = text.strip()
     if text.lower() == "unlimited":
         return LONG_MAX
-    match = _NUMBER_RE.match(text)
-    if not match:
-        raise UnitError(text)
-    number, suffix = Fraction(match.group(1)), match.group(2).upper()
+    number, suffix = _number_and_suffix(text)
     if kind == "count" or not suffix:
         if suffix or number.denominator != 1:
             raise UnitError(text)
@@ -60,12 +64,7 @@ def parse_ubc_part(text, kind):
 
 def parse_barrier_limit(text, kind):
     """'barrier[:limit]' -> (barrier, limit); one part means both."""
-    parts = text.split(":")
-    if len(parts) > 2 or not parts[0]:
-        raise UnitError(text)
-    barrier = parse_ubc_part(parts[0], kind)
-    limit = parse_ubc_part(parts[1], kind) if len(parts) == 2 else barrier
-    return barrier, limit
+    return parse_soft_hard(text, lambda part: parse_ubc_part(part, kind))
 
 
 def format_number(value):
@@ -96,10 +95,7 @@ def parse_disk_part(text):
     text = text.strip()
     if text.lower() == "unlimited":
         return LONG_MAX
-    match = _NUMBER_RE.match(text)
-    if not match:
-        raise UnitError(text)
-    number, suffix = Fraction(match.group(1)), match.group(2).upper()
+    number, suffix = _number_and_suffix(text)
     if suffix == "P":
         raise UnitError(text)
     if not suffix or suffix == "K":

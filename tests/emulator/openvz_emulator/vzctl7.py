@@ -11,10 +11,9 @@ from . import eztemplates, networks, units
 from .config import ConfigFile
 from .container import PLOOP_FS_DIR, Container, write_ploop_placeholders
 from .errors import Exit
-from .getopt import GetoptError, getopt_long
 from .netif import NetifError, parse_netif, parse_netif_add
 from .paths import NAMES_DIR
-from .setparams import SET_LONGOPTS, BadValue, SetRequest, apply_option, canonical_ip
+from .setparams import SET_LONGOPTS, BadValue, apply_option, canonical_ip
 from .vzctl import COMMANDS, Logger, Vzctl
 
 UUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
@@ -51,6 +50,8 @@ def new_uuid():
 
 class Vzctl7(Vzctl):
     netif_style = "vz7"
+    create_options = CREATE_OPTIONS7
+    set_options = SET_LONGOPTS7
 
     def __init__(self, host, log):
         from .flavour import VZ7
@@ -126,53 +127,15 @@ class Vzctl7(Vzctl):
         self.out("mount_image", ct.private_logical + "/root.hdd")
 
     # ----- create
-    def cmd_create(self, ct, args):
-        options, operands = self.parse_options(args, CREATE_OPTIONS7)
-        self.no_extra_args(operands)
-        opts = {}
-        req = SetRequest()
-        for name, value in options:
-            if name in ("ve_layout", "velayout"):
-                name = "layout"
-            try:
-                if name == "ipadd":
-                    address = canonical_ip(value)
-                    if address:
-                        req.ip_add.append(address)
-                elif name == "diskspace":
-                    req.diskspace = units.parse_diskspace(value)
-                elif name == "diskinodes":
-                    req.diskinodes = units.parse_diskinodes(value)
-                elif name == "layout":
-                    if value.split(":")[0] not in ("simfs", "ploop"):
-                        raise BadValue()
-                    opts["layout"] = value.split(":")[0]
-                elif name in ("uuid", "id"):
-                    if parse_ctid(value) is None or parse_ctid(value).isdigit():
-                        raise BadValue()
-                    opts["uuid"] = parse_ctid(value)
-                else:
-                    opts[name] = value
-            except (BadValue, units.UnitError):
-                self.fail("value", "bad_param", name, value)
-        return lambda: self.create_ct7(ct, opts, req)
+    def create_option(self, opts, req, name, value):
+        if name in ("uuid", "id"):
+            if parse_ctid(value) is None or parse_ctid(value).isdigit():
+                raise BadValue()
+            opts["uuid"] = parse_ctid(value)
+        else:
+            super(Vzctl7, self).create_option(opts, req, name, value)
 
-    def create_ct7(self, ct, opts, req):
-        created = []
-        try:
-            return self._create7(ct, opts, req, created)
-        except Exit:
-            if ct.private_path and ct.private_path + ".tmp" in created:
-                self.out("destroying", ct.private_logical)
-            for path in reversed(created):
-                if os.path.isdir(path) and not os.path.islink(path):
-                    shutil.rmtree(path, ignore_errors=True)
-                elif os.path.lexists(path):
-                    os.unlink(path)
-            self.err("create_failed")
-            raise
-
-    def _create7(self, ct, opts, req, created):
+    def _create(self, ct, opts, req, created):
         if ct.exists_config and ct.private_exists():
             self.fail("private_exists", "ct_exists", ct.ctid)
         sample = opts.get("config") or self.host.global_value("CONFIGFILE")
@@ -283,47 +246,26 @@ class Vzctl7(Vzctl):
             self.fail("system_error", "runtime_error", *exc.args_)
 
     # ----- set: vzctl 7's per-NIC options
-    def cmd_set(self, ct, args):
-        try:
-            options, operands = getopt_long(args, "", SET_LONGOPTS7, "vzctl")
-        except GetoptError as exc:
-            self.log.err(str(exc))
-            raise Exit(self.fl.rc("value"))
-        self.no_extra_args(operands)
-        req = SetRequest()
-        ifname = None
-        for option, value in options:
+    def set_option(self, ct, req, option, value):
+        # options after --ifname X edit NIC X (vzctl 7 --ifname ... --network/--ipadd)
+        ifname = req.netif_edit_ifname
+        if option == "ifname":
+            apply_option(req, option, value)
+        elif option in STORED_OPTIONS:
+            req.values[STORED_OPTIONS[option]] = value
+            req.given_options.append(option)
+        elif option == "netif_add":
             try:
-                if option == "ifname":
-                    ifname = value
-                    apply_option(req, option, value)
-                elif option in STORED_OPTIONS:
-                    req.values[STORED_OPTIONS[option]] = value
-                    req.given_options.append(option)
-                elif option == "netif_add":
-                    try:
-                        req.netif_add.extend(parse_netif_add(value, max_fields=4))
-                    except NetifError as exc:
-                        raise BadValue([str(exc)], False)
-                    req.categories.add("veth")
-                elif ifname is not None and option in NIC_OPTIONS + ("ipadd", "ipdel"):
-                    self._nic_option(ct, req, ifname, option, value)
-                elif option in NIC_OPTIONS:
-                    req.netif_edit[option] = value
-                else:
-                    apply_option(req, option, value)
-            except BadValue as bad:
-                for line in bad.lines:
-                    (self.log.out if line.startswith("Warning") else self.log.err)(line)
-                if bad.bad_parameter:
-                    self.err("bad_param", option, value)
-                raise Exit(self.fl.rc("value"))
-        self.set_prechecks(ct, req, options)
-
-        def action():
-            return self.set_ct(ct, req)
-        action.request = req
-        return action
+                req.netif_add.extend(parse_netif_add(value, max_fields=4))
+            except NetifError as exc:
+                raise BadValue([str(exc)], False)
+            req.categories.add("veth")
+        elif ifname is not None and option in NIC_OPTIONS + ("ipadd", "ipdel"):
+            self._nic_option(ct, req, ifname, option, value)
+        elif option in NIC_OPTIONS:
+            req.netif_edit[option] = value
+        else:
+            apply_option(req, option, value)
 
     def _nic_option(self, ct, req, ifname, option, value):
         if option in ("ipadd", "ipdel"):

@@ -1,5 +1,6 @@
 """vzlist (legacy 4.x): text and JSON listings (section 3)."""
 
+import collections
 import fnmatch
 import os
 import sys
@@ -457,7 +458,15 @@ def fail(message):
     return 1
 
 
-def run(argv, host):
+ListArgs = collections.namedtuple(
+    "ListArgs", "operands show_header trim all_cts stopped_only json_out field_list sort_field "
+    "sort_reverse patterns")
+
+
+def parse_args(argv, fields, id_field, name_fields):
+    """ListArgs of a vzlist command line (-1 shows ``id_field``, -n ``name_fields``), or the
+    exit code when it is wrong or only lists the ``fields`` (-L)."""
+    by_name = dict((field.name, field) for field in fields)
     try:
         options, operands = getopt_long(argv, "HtSanjN:h:d:o:s:Le1", LONG_OPTIONS, "vzlist")
     except GetoptError as exc:
@@ -476,7 +485,7 @@ def run(argv, host):
         elif option == "H":
             show_header = False
         elif option == "L":
-            sys.stdout.write("".join("%-15s %-15s\n" % (f.name, f.header) for f in FIELDS))
+            sys.stdout.write("".join("%-15s %-15s\n" % (f.name, f.header) for f in fields))
             return 0
         elif option == "a":
             all_cts = True
@@ -486,18 +495,28 @@ def run(argv, host):
             field_list = value
         elif option == "s":
             name = value[1:] if value.startswith("-") else value
-            if name not in FIELD_BY_NAME:
+            if name not in by_name:
                 return fail("Invalid sort field name: %s" % value)
-            sort_field, sort_reverse = FIELD_BY_NAME[name], value.startswith("-")
+            sort_field, sort_reverse = by_name[name], value.startswith("-")
         elif option == "1":
-            field_list, show_header = "veid", False
+            field_list, show_header = id_field, False
         elif option == "n":
-            field_list = DEFAULT_NAME_FIELDS
+            field_list = name_fields
         elif option == "j":
             json_out = True
         else:
             sys.stdout.write(USAGE)
             return 1
+    return ListArgs(operands, show_header, trim, all_cts, stopped_only, json_out, field_list,
+                    sort_field, sort_reverse, patterns)
+
+
+def run(argv, host):
+    args = parse_args(argv, FIELDS, "veid", DEFAULT_NAME_FIELDS)
+    if not isinstance(args, ListArgs):
+        return args
+    (operands, show_header, trim, all_cts, stopped_only, json_out, field_list, sort_field,
+     sort_reverse, patterns) = args
     name_links = host.name_links()
     wanted = None
     if operands:
@@ -560,17 +579,24 @@ def run(argv, host):
         if "d" in patterns and not _matches(ct.get("DESCRIPTION"), patterns["d"]):
             continue
         shown.append(ct)
+    if fields is None:
+        fields = [f for f in FIELDS if not f.suffixed]
+    write_listing(shown, fields, sort_field, sort_reverse, json_out, show_header, trim)
+    return 0
+
+
+def write_listing(shown, fields, sort_field, sort_reverse, json_out, show_header, trim):
+    """Print the containers sorted as asked: a JSON array (-j) or text columns."""
     if sort_field is not None:
         shown.sort(key=lambda ct: _sort_key(sort_field.sort(ct)))
     if sort_reverse:
         shown.reverse()
     out = []
     if json_out:
-        json_fields = fields if fields is not None else [f for f in FIELDS if not f.suffixed]
         out.append("[")
         for position, ct in enumerate(shown):
             out.append(("," if position else "") + "\n  {")
-            for index, field in enumerate(json_fields):
+            for index, field in enumerate(fields):
                 out.append('%s\n    "%s": %s' % ("," if index else "", field.name, field.json(ct)))
             out.append("\n  }")
         out.append("\n]\n")
@@ -582,7 +608,6 @@ def run(argv, host):
             cells = [field.text(ct, trim and index != last) for index, field in enumerate(fields)]
             out.append(" ".join(cells).rstrip() + "\n")
     sys.stdout.write("".join(out))
-    return 0
 
 
 def _matches(value, pattern):

@@ -9,7 +9,6 @@ import os
 import sys
 
 from . import vzlist
-from .getopt import GetoptError, getopt_long
 from .netif import parse_netif
 from .paths import Host
 from .vzctl7 import parse_ctid
@@ -83,46 +82,11 @@ class CtInfo7(CtInfo):
 
 
 def run(argv, host):
-    try:
-        options, operands = getopt_long(argv, "HtSanjN:h:d:o:s:Le1", vzlist.LONG_OPTIONS, "vzlist")
-    except GetoptError as exc:
-        sys.stderr.write(str(exc) + "\n")
-        sys.stdout.write(vzlist.USAGE)
-        return 1
-    show_header, trim, all_cts, stopped_only, json_out = True, True, False, False, False
-    field_list, sort_field, sort_reverse = None, None, False
-    patterns = {}
-    for option, value in options:
-        option = vzlist.LONG_TO_SHORT.get(option, option)
-        if option == "S":
-            stopped_only = True
-        elif option == "t":
-            trim = False
-        elif option == "H":
-            show_header = False
-        elif option == "L":
-            sys.stdout.write("".join("%-15s %-15s\n" % (f.name, f.header) for f in FIELDS7))
-            return 0
-        elif option == "a":
-            all_cts = True
-        elif option == "o":
-            field_list = value
-        elif option == "s":
-            name = value.lstrip("-")
-            if name not in FIELD_BY_NAME7:
-                return vzlist.fail("Invalid sort field name: %s" % value)
-            sort_field, sort_reverse = FIELD_BY_NAME7[name], value.startswith("-")
-        elif option == "1":
-            field_list, show_header = "ctid", False
-        elif option == "n":
-            field_list = DEFAULT_NAME_FIELDS7
-        elif option == "j":
-            json_out = True
-        elif option in ("h", "d", "N"):
-            patterns[option] = value
-        else:
-            sys.stdout.write(vzlist.USAGE)
-            return 1
+    args = vzlist.parse_args(argv, FIELDS7, "ctid", DEFAULT_NAME_FIELDS7)
+    if not isinstance(args, vzlist.ListArgs):
+        return args
+    (operands, show_header, trim, all_cts, stopped_only, json_out, field_list, sort_field,
+     sort_reverse, patterns) = args
     links = {}
     for name in _names(host):
         target = host.id_of_name_link(name)
@@ -176,27 +140,7 @@ def run(argv, host):
         if any(not vzlist._matches(values[key], pattern) for key, pattern in patterns.items()):
             continue
         shown.append(ct)
-    if sort_field is not None:
-        shown.sort(key=lambda ct: vzlist._sort_key(sort_field.sort(ct)))
-    if sort_reverse:
-        shown.reverse()
-    out = []
-    if json_out:
-        out.append("[")
-        for position, ct in enumerate(shown):
-            out.append(("," if position else "") + "\n  {")
-            for index, field in enumerate(fields):
-                out.append('%s\n    "%s": %s' % ("," if index else "", field.name, field.json(ct)))
-            out.append("\n  }")
-        out.append("\n]\n")
-    else:
-        if show_header:
-            out.append(" ".join("%*s" % (f.header_width, f.header) for f in fields).rstrip() + "\n")
-        last = len(fields) - 1
-        for ct in shown:
-            out.append(" ".join(field.text(ct, trim and index != last)
-                                for index, field in enumerate(fields)).rstrip() + "\n")
-    sys.stdout.write("".join(out))
+    vzlist.write_listing(shown, fields, sort_field, sort_reverse, json_out, show_header, trim)
     return 0
 
 
