@@ -44,7 +44,8 @@ def _with_support(**support):
 _FULL = {'support': 'full'}
 _READ_ONLY = {'details': ['This action does not modify state.']}
 
-# Derived after the class so the literal above stays what ansible-test's yamllint reads.
+# Derived after the class so the literal above stays what ansible-test's yamllint reads;
+# written as JSON, which the YAML loader of ansible-doc reads as it is.
 # A module that converges the host: check mode and diff predict every change, and a second
 # run with the same arguments changes nothing.
 ModuleDocFragment.CHANGES = _with_support(check_mode=_FULL, diff_mode=_FULL, idempotent=_FULL)

@@ -270,5 +270,6 @@ def _as_items(documentation):
     return reference.sub(r'O(containers[].\1', json.dumps(doc, indent=2, sort_keys=True))
 
 
-# Derived after the class so the literal above stays what ansible-test's yamllint reads.
+# Derived after the class so the literal above stays what ansible-test's yamllint reads;
+# written as JSON, which the YAML loader of ansible-doc reads as it is.
 ModuleDocFragment.ITEMS = _as_items(ModuleDocFragment.DOCUMENTATION)
