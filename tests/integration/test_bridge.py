@@ -15,6 +15,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
 from collection_path import ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
+from vm_fixture import run_step, ssh_ok  # noqa: E402  pylint: disable=wrong-import-position
 
 TARGET = os.path.join(REPO, 'tests', 'integration', 'targets', 'bridge')
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
@@ -211,38 +212,22 @@ VM_CLEANUP = ('ifdown --force brpersist >/dev/null 2>&1; ip link del brpersist; 
               'rm -f /etc/network/interfaces.d/brpersist; true')
 
 
-def vm_run(vm_lab, command):
-    result = vm_lab.ssh(command)
-    assert result.returncode == 0, 'rc %d: %s%s' % (result.returncode, result.stdout, result.stderr)
-    return result.stdout
-
-
-def run_vm_playbook(vm_lab, step):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_link(), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_PIPELINING='1')
-    result = subprocess.run([PLAYBOOK, '-i', vm_lab.inventory, VM_PLAYBOOK, '-e', 'it_step=%s' % step],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                            env=env, timeout=900, check=False)
-    assert result.returncode == 0, result.stdout
-    return result.stdout
-
-
 def test_ifupdown_stanza_brings_the_bridge_back(vm_lab):
     """In the lab VM (real ifupdown): delete the bridge, ifup rebuilds it from the stanza alone."""
     vm_lab.ssh(VM_CLEANUP)
-    vm_run(vm_lab, VM_SETUP)
+    ssh_ok(vm_lab, VM_SETUP)
     try:
-        run_vm_playbook(vm_lab, 'create')
-        vm_run(vm_lab, ['ip', 'link', 'del', 'brpersist'])
-        vm_run(vm_lab, ['ifup', 'brpersist'])
-        details = vm_run(vm_lab, ['ip', '-d', 'addr', 'show', 'brpersist'])
+        run_step(vm_lab, VM_PLAYBOOK, 'create')
+        ssh_ok(vm_lab, ['ip', 'link', 'del', 'brpersist'])
+        ssh_ok(vm_lab, ['ifup', 'brpersist'])
+        details = ssh_ok(vm_lab, ['ip', '-d', 'addr', 'show', 'brpersist'])
         assert 'mtu 1400' in details and '198.18.60.1/24' in details and 'stp_state 0' in details
-        assert 'master brpersist' in vm_run(vm_lab, ['ip', 'link', 'show', 'pp0'])
-        assert vm_run(vm_lab, ['cat', '/proc/sys/net/ipv6/conf/brpersist/disable_ipv6']).strip() == '1'
-        vm_run(vm_lab, ['ifdown', 'brpersist'])
+        assert 'master brpersist' in ssh_ok(vm_lab, ['ip', 'link', 'show', 'pp0'])
+        assert ssh_ok(vm_lab, ['cat', '/proc/sys/net/ipv6/conf/brpersist/disable_ipv6']).strip() == '1'
+        ssh_ok(vm_lab, ['ifdown', 'brpersist'])
         assert vm_lab.ssh(['ip', 'link', 'show', 'brpersist']).returncode != 0
-        vm_run(vm_lab, ['ifup', 'brpersist'])
-        run_vm_playbook(vm_lab, 'remove')
+        ssh_ok(vm_lab, ['ifup', 'brpersist'])
+        run_step(vm_lab, VM_PLAYBOOK, 'remove')
         assert vm_lab.ssh(['test', '-e', '/etc/network/interfaces.d/brpersist']).returncode != 0
     finally:
         vm_lab.ssh(VM_CLEANUP)

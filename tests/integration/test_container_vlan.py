@@ -18,19 +18,13 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
 from collection_path import ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
-from vm_fixture import provisioned_as  # noqa: E402  pylint: disable=wrong-import-position
+from vm_fixture import provisioned_as, ssh_ok  # noqa: E402  pylint: disable=wrong-import-position
 
 TRUNK = 'ittrunk0'
 BRIDGE = 'brittrunk0-100'
 TEMPLATE = 'busybox-1.35-x86_64.tar.gz'
 BUILDER = os.path.join(REPO, 'tests', 'emulator', 'templates', 'build_busybox_template.py')
 ANSIBLE_BIN = os.path.dirname(sys.executable)
-
-
-def ssh_ok(lab, command, **kwargs):
-    result = lab.ssh(command, **kwargs)
-    assert result.returncode == 0, '%s: %s%s' % (command, result.stdout, result.stderr)
-    return result.stdout
 
 
 @pytest.fixture(params=['legacy', 'vz7'])

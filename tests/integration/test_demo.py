@@ -26,7 +26,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 import cloudstack_harness as cs  # noqa: E402  pylint: disable=wrong-import-position
-from vm_fixture import _load_vmlab, require_vm_lab  # noqa: E402  pylint: disable=wrong-import-position
+from vm_fixture import _load_vmlab, require_vm_lab, ssh_ok  # noqa: E402  pylint: disable=wrong-import-position
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO = os.path.join(REPO, "scripts", "demo.sh")
@@ -60,12 +60,6 @@ def demo(tmp_path_factory):
     finally:
         subprocess.run([DEMO, "down", run_dir], cwd=REPO, env=env, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, check=False)
-
-
-def ssh_ok(vm, argv):
-    result = vm.ssh(argv)
-    assert result.returncode == 0, (argv, result.stdout, result.stderr)
-    return result.stdout
 
 
 def links(vm):

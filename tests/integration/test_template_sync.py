@@ -31,7 +31,7 @@ COLLECTIONS = ensure_collection_link()
 sys.path.insert(0, COLLECTIONS)
 
 from ansible_collections.openvz.cloud.plugins.module_utils.java_properties import dumps  # noqa: E402
-from vm_fixture import provisioned_as  # noqa: E402  pylint: disable=wrong-import-position
+from vm_fixture import provisioned_as, ssh_ok  # noqa: E402  pylint: disable=wrong-import-position
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 CONVERGE = os.path.join(REPO, 'extensions', 'molecule', 'template_sync', 'converge.yml')
@@ -87,12 +87,6 @@ class Export(object):
                 info.size = len(content)
                 archive.addfile(info, io.BytesIO(content))
         return buffer.getvalue()
-
-
-def ssh_ok(vm, command, **kwargs):
-    result = vm.ssh(command, **kwargs)
-    assert result.returncode == 0, '%r failed (rc=%d): %s%s' % (command, result.returncode, result.stdout, result.stderr)
-    return result.stdout
 
 
 @pytest.fixture(scope='module')

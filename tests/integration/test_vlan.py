@@ -8,16 +8,14 @@ bring the devices back with ``ifup -a`` (what networking.service runs at boot). 
 """
 
 import os
-import subprocess
 import sys
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, 'tests'))
 
-from collection_path import ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
+from vm_fixture import run_step, ssh_ok  # noqa: E402  pylint: disable=wrong-import-position
 
 PLAYBOOK = os.path.join(REPO, 'tests', 'integration', 'targets', 'vlan', 'main.yml')
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 CONTAINERS = (('c1', 'veth101.0', 'brtra-100', '198.18.100.1/24'),
               ('c2', 'veth102.0', 'brtrb-100', '198.18.100.2/24'),
               ('c3', 'veth103.0', 'brtrb-200', '198.18.100.3/24'))
@@ -38,22 +36,6 @@ true
 '''
 
 
-def vm_run(vm_lab, script):
-    result = vm_lab.ssh(script)
-    assert result.returncode == 0, 'rc %d: %s%s' % (result.returncode, result.stdout, result.stderr)
-    return result.stdout
-
-
-def run_playbook(vm_lab, step):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_link(), ANSIBLE_NOCOLOR='1',
-               ANSIBLE_PIPELINING='1')
-    result = subprocess.run([ANSIBLE_PLAYBOOK, '-i', vm_lab.inventory, PLAYBOOK, '-e', 'it_step=%s' % step],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                            env=env, timeout=900, check=False)
-    assert result.returncode == 0, result.stdout
-    return result.stdout
-
-
 def plug_containers(vm_lab):
     """Each container: a namespace whose eth0 is the peer of veth<CTID>.0 on its VLAN bridge."""
     lines = ['set -e']
@@ -63,7 +45,7 @@ def plug_containers(vm_lab):
                   'ip link set %s master %s up' % (veth, bridge),
                   'ip -n %s addr add %s dev eth0' % (name, address),
                   'ip -n %s link set eth0 up' % name]
-    vm_run(vm_lab, '\n'.join(lines))
+    ssh_ok(vm_lab, '\n'.join(lines))
 
 
 def reaches(vm_lab, source, address):
@@ -71,13 +53,13 @@ def reaches(vm_lab, source, address):
 
 
 def test_vlan_bridges_separate_containers_and_persist(vm_lab):
-    vm_run(vm_lab, CLEANUP)
-    vm_run(vm_lab, SETUP)
+    ssh_ok(vm_lab, CLEANUP)
+    ssh_ok(vm_lab, SETUP)
     try:
-        run_playbook(vm_lab, 'create')
-        details = vm_run(vm_lab, ['ip', '-d', 'link', 'show', 'tra.100'])
+        run_step(vm_lab, PLAYBOOK, 'create')
+        details = ssh_ok(vm_lab, ['ip', '-d', 'link', 'show', 'tra.100'])
         assert 'vlan protocol 802.1Q id 100' in details and 'master brtra-100' in details
-        assert vm_run(vm_lab, 'cat /proc/sys/net/ipv6/conf/tra.100/disable_ipv6 '
+        assert ssh_ok(vm_lab, 'cat /proc/sys/net/ipv6/conf/tra.100/disable_ipv6 '
                               '/proc/sys/net/ipv6/conf/brtra-100/disable_ipv6').split() == ['1', '1']
         plug_containers(vm_lab)
         assert reaches(vm_lab, 'c1', '198.18.100.2'), 'VLAN 100 containers do not reach each other'
@@ -85,23 +67,23 @@ def test_vlan_bridges_separate_containers_and_persist(vm_lab):
         assert not reaches(vm_lab, 'c3', '198.18.100.2'), 'VLAN 200 reached a VLAN 100 container'
 
         # The stanzas alone rebuild what the module made, as at boot: delete it all, ifup -a.
-        vm_run(vm_lab, 'for dev in tra.100 trb.100 trb.200 brtra-100 brtrb-100 brtrb-200; do ip link del $dev; done')
-        vm_run(vm_lab, ['ifup', '-a'])
+        ssh_ok(vm_lab, 'for dev in tra.100 trb.100 trb.200 brtra-100 brtrb-100 brtrb-200; do ip link del $dev; done')
+        ssh_ok(vm_lab, ['ifup', '-a'])
         for device, bridge in (('tra.100', 'brtra-100'), ('trb.100', 'brtrb-100'), ('trb.200', 'brtrb-200')):
-            assert 'master %s' % bridge in vm_run(vm_lab, ['ip', '-d', 'link', 'show', device])
-            assert vm_run(vm_lab, ['cat', '/proc/sys/net/ipv6/conf/%s/disable_ipv6' % bridge]).strip() == '1'
-        vm_run(vm_lab, '\n'.join('ip link set %s master %s' % (veth, bridge) for _n, veth, bridge, _a in CONTAINERS))
+            assert 'master %s' % bridge in ssh_ok(vm_lab, ['ip', '-d', 'link', 'show', device])
+            assert ssh_ok(vm_lab, ['cat', '/proc/sys/net/ipv6/conf/%s/disable_ipv6' % bridge]).strip() == '1'
+        ssh_ok(vm_lab, '\n'.join('ip link set %s master %s' % (veth, bridge) for _n, veth, bridge, _a in CONTAINERS))
         assert reaches(vm_lab, 'c1', '198.18.100.2'), 'no VLAN 100 traffic after ifup -a'
         assert not reaches(vm_lab, 'c1', '198.18.100.3'), 'VLAN 100 reached VLAN 200 after ifup -a'
-        vm_run(vm_lab, ['ifdown', 'brtra-100'])
+        ssh_ok(vm_lab, ['ifdown', 'brtra-100'])
         assert vm_lab.ssh(['ip', 'link', 'show', 'tra.100']).returncode != 0
-        vm_run(vm_lab, ['ifup', 'brtra-100'])
-        vm_run(vm_lab, ['ip', 'link', 'set', 'veth101.0', 'master', 'brtra-100'])
+        ssh_ok(vm_lab, ['ifup', 'brtra-100'])
+        ssh_ok(vm_lab, ['ip', 'link', 'set', 'veth101.0', 'master', 'brtra-100'])
 
-        run_playbook(vm_lab, 'remove')
+        run_step(vm_lab, PLAYBOOK, 'remove')
         for dev in ('tra.100', 'brtra-100', 'trb.200', 'brtrb-200'):
             assert vm_lab.ssh(['ip', 'link', 'show', dev]).returncode != 0, '%s still exists' % dev
-        left = vm_run(vm_lab, 'ls /etc/network/interfaces.d/').split()
+        left = ssh_ok(vm_lab, 'ls /etc/network/interfaces.d/').split()
         assert not set(left) & {'brtra-100', 'brtrb-100', 'brtrb-200'}, left
     finally:
         vm_lab.ssh(CLEANUP)

@@ -13,10 +13,12 @@ import contextlib
 import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 
 import pytest
 
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 VMLAB_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                           "lab", "vm", "vmlab.py")
 REQUIRED_TOOLS = ("qemu-system-x86_64", "qemu-img", "debootstrap", "mkfs.ext4", "ssh")
@@ -73,3 +75,23 @@ def provisioned_as(vm, flavour):
     finally:
         if flavour != "legacy":
             vm.provision_emulator("legacy")
+
+
+def ssh_ok(vm, command, **kwargs):
+    """stdout of ``command`` (argv or shell line) on the VM; any other exit than 0 fails the test."""
+    result = vm.ssh(command, **kwargs)
+    assert result.returncode == 0, "%r failed (rc=%d): %s%s" % (
+        command, result.returncode, result.stdout, result.stderr)
+    return result.stdout
+
+
+def run_step(vm, playbook, step):
+    """The output of ``playbook`` run against the VM with ``it_step=<step>``; a failed run fails the test."""
+    from collection_path import ensure_collection_link  # tests/ is on sys.path wherever this runs
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_link(), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_PIPELINING="1")
+    result = subprocess.run([ANSIBLE_PLAYBOOK, "-i", vm.inventory, playbook, "-e", "it_step=%s" % step],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                            env=env, timeout=900, check=False)
+    assert result.returncode == 0, result.stdout
+    return result.stdout
