@@ -18,6 +18,9 @@ import sys
 
 import pytest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from collection_path import ensure_collection_link  # noqa: E402  pylint: disable=wrong-import-position
+
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 VMLAB_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                           "lab", "vm", "vmlab.py")
@@ -87,7 +90,6 @@ def ssh_ok(vm, command, **kwargs):
 
 def run_step(vm, playbook, step):
     """The output of ``playbook`` run against the VM with ``it_step=<step>``; a failed run fails the test."""
-    from collection_path import ensure_collection_link  # tests/ is on sys.path wherever this runs
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=ensure_collection_link(), ANSIBLE_NOCOLOR="1",
                ANSIBLE_PIPELINING="1")
     result = subprocess.run([ANSIBLE_PLAYBOOK, "-i", vm.inventory, playbook, "-e", "it_step=%s" % step],

@@ -7,8 +7,8 @@ The source (an http(s) URL, or a path on this machine such as the management ser
 secondary-storage mount) is read here and streamed over SSH into a temporary file in the
 host's cache; it is hashed on the way, checked against the expected checksum, named by its
 content (``archive_suffix``: gzip, bzip2, xz or plain tar; gzip or lz4 for an EZ cache name)
-and only then renamed into place. It is never unpacked. The host-side lock is the template module's own
-(``TemplateCache.lock``: ``<template dir>/.openvz-cloud/<name>.lock``).
+and only then renamed into place. It is never unpacked. The host-side lock is the template
+module's own (``TemplateCache.lock``: ``<template dir>/.openvz-cloud/<name>.lock``).
 """
 
 from __future__ import absolute_import, division, print_function

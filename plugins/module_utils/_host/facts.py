@@ -338,10 +338,10 @@ def split_lines_at(text, marker):
 def parse_ip_addr_oneline(text):
     """IPv4 addresses from ``ip -o -4 addr show`` as [{address, prefix, netmask}]."""
     addresses = []
-    for _device, value in split_lines_at(text, 'inet'):
-        if not value:
+    for _before, after in split_lines_at(text, 'inet'):
+        if not after:
             continue
-        address, _sep, prefix = value[0].partition('/')
+        address, _sep, prefix = after[0].partition('/')
         prefix = int(prefix) if prefix.isdigit() else 32
         addresses.append({'address': address, 'prefix': prefix, 'netmask': prefix_to_netmask(prefix)})
     return addresses

@@ -24,11 +24,7 @@ class CreateCommand(object):
     create_options = CREATE_OPTIONS
 
     def cmd_create(self, ct, args):
-        opts, req = self.parse_create(args)
-        return lambda: self.create_ct(ct, opts, req)
-
-    def parse_create(self, args):
-        """(options for the private area and config, the settings to apply) of a create."""
+        """The action of a create: options parsed (each through create_option) first."""
         options, operands = self.parse_options(args, self.create_options)
         self.no_extra_args(operands)
         opts = {}
@@ -40,7 +36,7 @@ class CreateCommand(object):
                 self.create_option(opts, req, name, value)
             except (BadValue, units.UnitError):
                 self.fail("value", "bad_param", name, value)
-        return opts, req
+        return lambda: self.create_ct(ct, opts, req)
 
     def create_option(self, opts, req, name, value):
         if name == "ipadd":

@@ -13,7 +13,7 @@ from .container import PLOOP_FS_DIR, Container, write_ploop_placeholders
 from .errors import Exit
 from .netif import NetifError, parse_netif, parse_netif_add
 from .paths import NAMES_DIR
-from .setparams import SET_LONGOPTS, BadValue, apply_option, canonical_ip
+from .setparams import SET_LONGOPTS, BadValue, canonical_ip
 from .vzctl import COMMANDS, Logger, Vzctl
 
 UUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$")
@@ -249,9 +249,7 @@ class Vzctl7(Vzctl):
     def set_option(self, ct, req, option, value):
         # options after --ifname X edit NIC X (vzctl 7 --ifname ... --network/--ipadd)
         ifname = req.netif_edit_ifname
-        if option == "ifname":
-            apply_option(req, option, value)
-        elif option in STORED_OPTIONS:
+        if option in STORED_OPTIONS:
             req.values[STORED_OPTIONS[option]] = value
             req.given_options.append(option)
         elif option == "netif_add":
@@ -265,7 +263,7 @@ class Vzctl7(Vzctl):
         elif option in NIC_OPTIONS:
             req.netif_edit[option] = value
         else:
-            apply_option(req, option, value)
+            super(Vzctl7, self).set_option(ct, req, option, value)
 
     def _nic_option(self, ct, req, ifname, option, value):
         if option in ("ipadd", "ipdel"):
